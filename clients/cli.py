@@ -1,0 +1,121 @@
+"""`paymesh` — run the local mesh and poke at it.
+
+    paymesh up | down | status             the whole local stack
+    paymesh trace <context-id>             span tree of one flow
+    paymesh ledger topup <member> <amount_minor> <currency>
+    paymesh ledger verify
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+import uuid
+
+
+def _plan():
+    from servers.stack.components import plan
+
+    return plan()
+
+
+def cmd_up(args) -> int:
+    from servers.stack import runner
+
+    p = _plan()
+    print(f"paymesh: starting the mesh (data in {p.home})")
+    t0 = time.monotonic()
+    try:
+        runner.up(p)
+    except RuntimeError as exc:
+        print(f"paymesh: failed: {exc}", file=sys.stderr)
+        return 1
+    ends = p.endpoints()
+    print(f"\npaymesh is up in {time.monotonic() - t0:.1f}s.")
+    if "envoy" in ends:
+        print(f"  REST + gRPC : {ends['envoy']}   (e.g. curl {ends['envoy']}/v1/orders/ord_x)")
+    print("  traces      : paymesh trace <context-id>")
+    print("  stop        : paymesh down")
+    return 0
+
+
+def cmd_down(args) -> int:
+    from servers.stack import runner
+
+    runner.down(_plan())
+    return 0
+
+
+def cmd_status(args) -> int:
+    from servers.stack import runner
+
+    rows = runner.status(_plan())
+    for name, pid, healthy, endpoint in rows:
+        state = "healthy" if healthy else ("running" if pid else "stopped")
+        print(f"  {name:<9} {state:<8} pid={pid or '-':<8} {endpoint}")
+    return 0 if all(healthy for _, _, healthy, _ in rows) else 1
+
+
+def cmd_trace(args) -> int:
+    from pathlib import Path
+
+    from servers.stack import traces
+    from servers.stack.components import home_dir
+
+    spans = traces.flow(traces.load_spans(Path(home_dir(os.environ)) / "traces"), args.context_id)
+    if not spans:
+        print(f"no spans for context id {args.context_id}", file=sys.stderr)
+        return 1
+    print(traces.render_tree(spans))
+    return 0
+
+
+async def _ledger(args) -> int:
+    from clients.services import Mesh
+    from paymesh.ledger.v1 import ledger_service_pb2 as api
+    from servers.kernel.settings import CommonSettings
+
+    settings = CommonSettings.from_env("cli")
+    mesh = Mesh({"ledger": settings.ledger_addr}, traced=False)
+    try:
+        if args.action == "verify":
+            reply = await mesh.ledger.VerifyLedger(api.VerifyLedgerRequest())
+            print("\n".join(reply.report_lines))
+            print("ledger OK" if reply.ok else "ledger BROKEN")
+            return 0 if reply.ok else 2
+        reply = await mesh.ledger.TopUpWallet(api.TopUpWalletRequest(
+            request_id=args.request_id or f"cli-{uuid.uuid4()}", member_id=args.member_id,
+            amount={"currency_code": args.currency, "amount_minor": args.amount_minor}))
+        bal = reply.wallet.balance.available
+        print(f"topped up {args.member_id}: wallet {reply.wallet.account_id} available {bal.amount_minor} {bal.currency_code}")
+        return 0
+    finally:
+        await mesh.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="paymesh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="start the whole local mesh").set_defaults(func=cmd_up)
+    sub.add_parser("down", help="stop everything `up` started").set_defaults(func=cmd_down)
+    sub.add_parser("status", help="health of every part").set_defaults(func=cmd_status)
+    trace = sub.add_parser("trace", help="span tree of one flow")
+    trace.add_argument("context_id")
+    trace.set_defaults(func=cmd_trace)
+    ledger = sub.add_parser("ledger", help="ledger operations")
+    lsub = ledger.add_subparsers(dest="action", required=True)
+    top = lsub.add_parser("topup", help="fund a member wallet (demo money)")
+    top.add_argument("member_id")
+    top.add_argument("amount_minor", type=int)
+    top.add_argument("currency")
+    top.add_argument("--request-id", default="")
+    lsub.add_parser("verify", help="check every ledger invariant")
+    ledger.set_defaults(func=lambda a: asyncio.run(_ledger(a)))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Typed stubs per service: `Mesh(settings)` opens one channel per peer on first use.
+
+    mesh = Mesh({"ledger": "127.0.0.1:8105"})
+    reply = await mesh.ledger.GetAccount(GetAccountRequest(account_id=...))
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from clients.channel import DEADLINE_MS_DEFAULT, open_channel
+
+# service → (module, stub class) of its main gRPC service.
+STUBS: dict[str, tuple[str, str]] = {
+    "trade": ("paymesh.trade.v1.trade_service_pb2_grpc", "TradeServiceStub"),
+    "cashier": ("paymesh.trade.v1.trade_service_pb2_grpc", "CashierServiceStub"),
+    "member": ("paymesh.trade.v1.trade_service_pb2_grpc", "MemberServiceStub"),
+    "payment": ("paymesh.payment.v1.payment_service_pb2_grpc", "PaymentServiceStub"),
+    "settlement": ("paymesh.payment.v1.payment_service_pb2_grpc", "SettlementServiceStub"),
+    "ledger": ("paymesh.ledger.v1.ledger_service_pb2_grpc", "LedgerServiceStub"),
+}
+# Which server hosts each stub.
+HOSTS = {"trade": "trade", "cashier": "trade", "member": "trade", "payment": "payment", "settlement": "payment", "ledger": "ledger"}
+
+
+class Mesh:
+    def __init__(self, addresses: dict[str, str], deadline_ms: int = DEADLINE_MS_DEFAULT, traced: bool = True):
+        self.addresses, self.deadline_ms, self.traced = addresses, deadline_ms, traced
+        self._channels: dict[str, Any] = {}
+        self._stubs: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in STUBS:
+            raise AttributeError(name)
+        if name not in self._stubs:
+            host = HOSTS[name]
+            if host not in self._channels:
+                self._channels[host] = open_channel(self.addresses[host], self.deadline_ms, self.traced)
+            module, cls = STUBS[name]
+            self._stubs[name] = getattr(importlib.import_module(module), cls)(self._channels[host])
+        return self._stubs[name]
+
+    async def close(self) -> None:
+        for channel in self._channels.values():
+            await channel.close()
+        self._channels.clear()
+        self._stubs.clear()

@@ -1,0 +1,124 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from paymesh.common.v1 import money_pb2 as _money_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class PaymentMethod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PAYMENT_METHOD_UNSPECIFIED: _ClassVar[PaymentMethod]
+    PAYMENT_METHOD_BALANCE: _ClassVar[PaymentMethod]
+    PAYMENT_METHOD_CARD_3DS: _ClassVar[PaymentMethod]
+    PAYMENT_METHOD_CARD_NON_3DS: _ClassVar[PaymentMethod]
+    PAYMENT_METHOD_BANK_TRANSFER: _ClassVar[PaymentMethod]
+
+class PaymentKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PAYMENT_KIND_UNSPECIFIED: _ClassVar[PaymentKind]
+    PAYMENT_KIND_ORDER: _ClassVar[PaymentKind]
+    PAYMENT_KIND_TOP_UP: _ClassVar[PaymentKind]
+    PAYMENT_KIND_WITHDRAW: _ClassVar[PaymentKind]
+    PAYMENT_KIND_REFUND: _ClassVar[PaymentKind]
+    PAYMENT_KIND_TRANSFER: _ClassVar[PaymentKind]
+
+class PaymentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PAYMENT_STATE_UNSPECIFIED: _ClassVar[PaymentState]
+    PAYMENT_STATE_CREATED: _ClassVar[PaymentState]
+    PAYMENT_STATE_PROCESSING: _ClassVar[PaymentState]
+    PAYMENT_STATE_SUCCEEDED: _ClassVar[PaymentState]
+    PAYMENT_STATE_FAILED: _ClassVar[PaymentState]
+    PAYMENT_STATE_UNKNOWN: _ClassVar[PaymentState]
+
+class SettlementBatchState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SETTLEMENT_BATCH_STATE_UNSPECIFIED: _ClassVar[SettlementBatchState]
+    SETTLEMENT_BATCH_STATE_OPEN: _ClassVar[SettlementBatchState]
+    SETTLEMENT_BATCH_STATE_SETTLED: _ClassVar[SettlementBatchState]
+    SETTLEMENT_BATCH_STATE_CANCELLED: _ClassVar[SettlementBatchState]
+PAYMENT_METHOD_UNSPECIFIED: PaymentMethod
+PAYMENT_METHOD_BALANCE: PaymentMethod
+PAYMENT_METHOD_CARD_3DS: PaymentMethod
+PAYMENT_METHOD_CARD_NON_3DS: PaymentMethod
+PAYMENT_METHOD_BANK_TRANSFER: PaymentMethod
+PAYMENT_KIND_UNSPECIFIED: PaymentKind
+PAYMENT_KIND_ORDER: PaymentKind
+PAYMENT_KIND_TOP_UP: PaymentKind
+PAYMENT_KIND_WITHDRAW: PaymentKind
+PAYMENT_KIND_REFUND: PaymentKind
+PAYMENT_KIND_TRANSFER: PaymentKind
+PAYMENT_STATE_UNSPECIFIED: PaymentState
+PAYMENT_STATE_CREATED: PaymentState
+PAYMENT_STATE_PROCESSING: PaymentState
+PAYMENT_STATE_SUCCEEDED: PaymentState
+PAYMENT_STATE_FAILED: PaymentState
+PAYMENT_STATE_UNKNOWN: PaymentState
+SETTLEMENT_BATCH_STATE_UNSPECIFIED: SettlementBatchState
+SETTLEMENT_BATCH_STATE_OPEN: SettlementBatchState
+SETTLEMENT_BATCH_STATE_SETTLED: SettlementBatchState
+SETTLEMENT_BATCH_STATE_CANCELLED: SettlementBatchState
+
+class Payment(_message.Message):
+    __slots__ = ("payment_id", "request_id", "kind", "order_id", "merchant_id", "payer_member_id", "amount", "fee", "method", "state", "failure_reason", "context_id", "create_time", "update_time", "ledger_transfer_ids")
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYER_MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    FEE_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_TRANSFER_IDS_FIELD_NUMBER: _ClassVar[int]
+    payment_id: str
+    request_id: str
+    kind: PaymentKind
+    order_id: str
+    merchant_id: str
+    payer_member_id: str
+    amount: _money_pb2.Money
+    fee: _money_pb2.Money
+    method: PaymentMethod
+    state: PaymentState
+    failure_reason: str
+    context_id: str
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    ledger_transfer_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, payment_id: _Optional[str] = ..., request_id: _Optional[str] = ..., kind: _Optional[_Union[PaymentKind, str]] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., state: _Optional[_Union[PaymentState, str]] = ..., failure_reason: _Optional[str] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ledger_transfer_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SettlementBatch(_message.Message):
+    __slots__ = ("batch_id", "merchant_id", "cutoff_time", "gross", "fees", "refunds", "net", "line_count", "state", "create_time")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    CUTOFF_TIME_FIELD_NUMBER: _ClassVar[int]
+    GROSS_FIELD_NUMBER: _ClassVar[int]
+    FEES_FIELD_NUMBER: _ClassVar[int]
+    REFUNDS_FIELD_NUMBER: _ClassVar[int]
+    NET_FIELD_NUMBER: _ClassVar[int]
+    LINE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    batch_id: str
+    merchant_id: str
+    cutoff_time: _timestamp_pb2.Timestamp
+    gross: _money_pb2.Money
+    fees: _money_pb2.Money
+    refunds: _money_pb2.Money
+    net: _money_pb2.Money
+    line_count: int
+    state: SettlementBatchState
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, batch_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., cutoff_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., gross: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., fees: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., refunds: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., net: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., line_count: _Optional[int] = ..., state: _Optional[_Union[SettlementBatchState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,188 @@
+import datetime
+
+from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from paymesh.common.v1 import money_pb2 as _money_pb2
+from paymesh.common.v1 import options_pb2 as _options_pb2
+from paymesh.payment.v1 import payment_pb2 as _payment_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CreatePaymentRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "merchant_id", "payer_member_id", "amount", "method", "risk_ticket")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYER_MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    RISK_TICKET_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    merchant_id: str
+    payer_member_id: str
+    amount: _money_pb2.Money
+    method: _payment_pb2.PaymentMethod
+    risk_ticket: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[_payment_pb2.PaymentMethod, str]] = ..., risk_ticket: _Optional[str] = ...) -> None: ...
+
+class CreatePaymentResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class GetPaymentRequest(_message.Message):
+    __slots__ = ("payment_id",)
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    payment_id: str
+    def __init__(self, payment_id: _Optional[str] = ...) -> None: ...
+
+class GetPaymentResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class ListPaymentsRequest(_message.Message):
+    __slots__ = ("order_id", "merchant_id", "page_size", "page_token")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    merchant_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListPaymentsResponse(_message.Message):
+    __slots__ = ("payments", "next_page_token")
+    PAYMENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    payments: _containers.RepeatedCompositeFieldContainer[_payment_pb2.Payment]
+    next_page_token: str
+    def __init__(self, payments: _Optional[_Iterable[_Union[_payment_pb2.Payment, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class CreateRefundRequest(_message.Message):
+    __slots__ = ("payment_id", "request_id", "amount", "reason")
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    payment_id: str
+    request_id: str
+    amount: _money_pb2.Money
+    reason: str
+    def __init__(self, payment_id: _Optional[str] = ..., request_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CreateRefundResponse(_message.Message):
+    __slots__ = ("refund",)
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    refund: _payment_pb2.Payment
+    def __init__(self, refund: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class CreateTopUpRequest(_message.Message):
+    __slots__ = ("request_id", "member_id", "amount", "method")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    member_id: str
+    amount: _money_pb2.Money
+    method: _payment_pb2.PaymentMethod
+    def __init__(self, request_id: _Optional[str] = ..., member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[_payment_pb2.PaymentMethod, str]] = ...) -> None: ...
+
+class CreateTopUpResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class CreateWithdrawalRequest(_message.Message):
+    __slots__ = ("request_id", "member_id", "amount", "bank_account_ticket")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    BANK_ACCOUNT_TICKET_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    member_id: str
+    amount: _money_pb2.Money
+    bank_account_ticket: str
+    def __init__(self, request_id: _Optional[str] = ..., member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., bank_account_ticket: _Optional[str] = ...) -> None: ...
+
+class CreateWithdrawalResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class CreateMemberTransferRequest(_message.Message):
+    __slots__ = ("request_id", "from_member_id", "to_member_id", "amount")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    from_member_id: str
+    to_member_id: str
+    amount: _money_pb2.Money
+    def __init__(self, request_id: _Optional[str] = ..., from_member_id: _Optional[str] = ..., to_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class CreateMemberTransferResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
+
+class CreateSettlementBatchRequest(_message.Message):
+    __slots__ = ("request_id", "merchant_id", "cutoff_time")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    CUTOFF_TIME_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    merchant_id: str
+    cutoff_time: _timestamp_pb2.Timestamp
+    def __init__(self, request_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., cutoff_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateSettlementBatchResponse(_message.Message):
+    __slots__ = ("batch",)
+    BATCH_FIELD_NUMBER: _ClassVar[int]
+    batch: _payment_pb2.SettlementBatch
+    def __init__(self, batch: _Optional[_Union[_payment_pb2.SettlementBatch, _Mapping]] = ...) -> None: ...
+
+class GetSettlementBatchRequest(_message.Message):
+    __slots__ = ("batch_id",)
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    batch_id: str
+    def __init__(self, batch_id: _Optional[str] = ...) -> None: ...
+
+class GetSettlementBatchResponse(_message.Message):
+    __slots__ = ("batch",)
+    BATCH_FIELD_NUMBER: _ClassVar[int]
+    batch: _payment_pb2.SettlementBatch
+    def __init__(self, batch: _Optional[_Union[_payment_pb2.SettlementBatch, _Mapping]] = ...) -> None: ...
+
+class ListSettlementBatchesRequest(_message.Message):
+    __slots__ = ("merchant_id", "page_size", "page_token")
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    merchant_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, merchant_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListSettlementBatchesResponse(_message.Message):
+    __slots__ = ("batches", "next_page_token")
+    BATCHES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    batches: _containers.RepeatedCompositeFieldContainer[_payment_pb2.SettlementBatch]
+    next_page_token: str
+    def __init__(self, batches: _Optional[_Iterable[_Union[_payment_pb2.SettlementBatch, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,71 @@
+"""Renders envoy/envoy.yaml.tmpl for a port plan: one cluster per service with gRPC health
+checks, routes on the post-transcoding path, tracing to the OTLP receiver."""
+from __future__ import annotations
+
+from pathlib import Path
+from string import Template
+from typing import Mapping
+
+from servers.kernel.settings import SERVICES, port
+
+ROOT = Path(__file__).resolve().parents[2]
+ENVOY = ROOT / "envoy"
+
+
+def service_names() -> dict[str, list[str]]:
+    """Full gRPC service names per paymesh service, read from the descriptor set."""
+    from google.protobuf import descriptor_pb2
+
+    fds = descriptor_pb2.FileDescriptorSet.FromString((ENVOY / "paymesh.pb").read_bytes())
+    names: dict[str, list[str]] = {svc: [] for svc in SERVICES}
+    for f in fds.file:
+        parts = f.package.split(".")
+        if len(parts) == 3 and parts[0] == "paymesh" and parts[1] in names:
+            names[parts[1]] += [f"{f.package}.{s.name}" for s in f.service]
+    return names
+
+
+def _addr(value: str) -> tuple[str, int]:
+    host, _, p = value.rpartition(":")
+    return host or "127.0.0.1", int(p)
+
+
+def render(env: Mapping[str, str]) -> str:
+    names = service_names()
+    routes, health_routes, clusters = [], [], []
+    for svc in SERVICES:
+        routes.append(f'              - match: {{prefix: "/paymesh.{svc}."}}\n'
+                      f'                route: {{cluster: {svc}, timeout: 60s}}')
+        health_routes.append(f'              - match: {{prefix: "/grpc.health.", headers: [{{name: x-paymesh-service, string_match: {{exact: {svc}}}}}]}}\n'
+                             f'                route: {{cluster: {svc}, timeout: 5s}}')
+        host, svc_port = _addr(env.get(f"PAYMESH_{svc.upper()}_ADDR", f"127.0.0.1:{port(svc, env)}"))
+        check = names[svc][0] if names[svc] else ""
+        clusters.append(f"""  - name: {svc}
+    type: STATIC
+    connect_timeout: 1s
+    per_connection_buffer_limit_bytes: 1048576
+    circuit_breakers: {{thresholds: [{{max_connections: 1024, max_pending_requests: 1024, max_requests: 4096, max_retries: 3}}]}}
+    typed_extension_protocol_options:
+      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+        explicit_http_config: {{http2_protocol_options: {{max_concurrent_streams: 1024}}}}
+    health_checks:
+    - timeout: 1s
+      interval: 2s
+      no_traffic_interval: 2s
+      unhealthy_threshold: 2
+      healthy_threshold: 1
+      grpc_health_check: {{service_name: "{check}"}}
+    load_assignment:
+      cluster_name: {svc}
+      endpoints: [{{lb_endpoints: [{{endpoint: {{address: {{socket_address: {{address: {host}, port_value: {svc_port}}}}}}}}}]}}]""")
+    otlp_host, otlp_port = _addr(env.get("PAYMESH_OTLP_ENDPOINT", f"127.0.0.1:{port('otlp', env)}").removeprefix("http://"))
+    lua = "\n".join("                  " + line for line in (ENVOY / "edge.lua").read_text().splitlines())
+    sample = float(env.get("PAYMESH_EDGE_SAMPLE_PERCENT", "100"))
+    return Template((ENVOY / "envoy.yaml.tmpl").read_text()).substitute(
+        admin_port=port("envoy_admin", env), listen_port=port("envoy", env), sample_percent=sample,
+        min_flush_spans=int(env.get("PAYMESH_EDGE_MIN_FLUSH_SPANS", "5")),
+        routes="\n".join(routes), health_routes="\n".join(health_routes), clusters="\n".join(clusters), lua=lua,
+        descriptor=str(ENVOY / "paymesh.pb"), services=", ".join(n for svc in SERVICES for n in names[svc]),
+        otlp_host=otlp_host, otlp_port=otlp_port,
+    )

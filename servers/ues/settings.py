@@ -1,0 +1,9 @@
+"""ues settings (PAYMESH_UES_* or PAYMESH_*)."""
+from dataclasses import dataclass
+
+from servers.kernel.settings import CommonSettings
+
+
+@dataclass(frozen=True)
+class Settings(CommonSettings):
+    pass

@@ -1,0 +1,9 @@
+"""ufs settings (PAYMESH_UFS_* or PAYMESH_*)."""
+from dataclasses import dataclass
+
+from servers.kernel.settings import CommonSettings
+
+
+@dataclass(frozen=True)
+class Settings(CommonSettings):
+    pass
