@@ -88,7 +88,7 @@ class CommonSettings:
     def from_env(cls: type[T], service: str, env: Mapping[str, str] | None = None) -> T:
         """Builds the settings: PAYMESH_<SERVICE>_<FIELD> wins over PAYMESH_<FIELD>."""
         env = os.environ if env is None else env
-        values: dict[str, Any] = {"service": service, "port": port(service, env)}
+        values: dict[str, Any] = {"service": service, "port": port(service, env) if service in PORT_OFFSETS else 0}
         values.update(local_defaults(env))
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
             for key in (f"PAYMESH_{service.upper()}_{f.name.upper()}", f"PAYMESH_{f.name.upper()}"):

@@ -16,6 +16,9 @@ from typing import Callable
 from servers.stack.components import PG_USER, Part, Plan, _pg_bin
 
 
+_CHILDREN: list[subprocess.Popen] = []
+
+
 def _pid_file(home: Path, name: str) -> Path:
     return home / "run" / f"{name}.pid"
 
@@ -71,9 +74,10 @@ def start(plan: Plan, part: Part) -> int:
         part.prepare()
     (plan.home / "logs").mkdir(parents=True, exist_ok=True)
     (plan.home / "run").mkdir(parents=True, exist_ok=True)
-    log = open(plan.home / "logs" / f"{part.name}.log", "ab")
-    proc = subprocess.Popen(part.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=str(plan.home),
-                            env={**plan.env, **part.env}, start_new_session=True, user=part.user)
+    with open(plan.home / "logs" / f"{part.name}.log", "ab") as log:
+        proc = subprocess.Popen(part.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=str(plan.home),
+                                env={**plan.env, **part.env}, start_new_session=True, user=part.user)
+    _CHILDREN.append(proc)  # outlives this call on purpose (the stack runs detached)
     _pid_file(plan.home, part.name).write_text(str(proc.pid))
     return proc.pid
 

@@ -1,0 +1,24 @@
+import uuid
+
+import pytest
+
+from tests.conftest import start_stack, stop_stack
+
+
+@pytest.fixture(scope="session")
+def infra():
+    plan, env = start_stack("integration", {"postgres", "redis", "s3"})
+    yield env
+    stop_stack(plan)
+
+
+@pytest.fixture(scope="session")
+def settings(infra):
+    from servers.kernel.settings import CommonSettings
+
+    return CommonSettings.from_env("itest", infra)
+
+
+@pytest.fixture
+def unique():
+    return lambda prefix="t": f"{prefix}_{uuid.uuid4().hex[:12]}"
