@@ -2,6 +2,14 @@
 -- from Envoy's request id; hand it on as W3C baggage too, and echo it to the caller.
 function envoy_on_request(handle)
   local headers = handle:headers()
+  -- Marks REST callers before the transcoder rewrites content-type, so Envoy's own errors
+  -- (local replies) can be JSON for them and gRPC for gRPC callers.
+  local ctype = headers:get("content-type") or ""
+  if string.sub(ctype, 1, 16) ~= "application/grpc" then
+    headers:replace("x-paymesh-rest", "1")
+  else
+    headers:remove("x-paymesh-rest")
+  end
   local id = headers:get("x-context-id")
   if id == nil or #id > 64 or not string.match(id, "^[%w_.:%-]+$") then
     local rid = headers:get("x-request-id") or tostring(os.time())

@@ -13,6 +13,7 @@ google.rpc.BadRequest field violations. REST callers get the mapped HTTP status 
     ├── PermissionDenied                          PERMISSION_DENIED    403
     ├── ResourceExhausted                         RESOURCE_EXHAUSTED   429
     └── Unavailable                               UNAVAILABLE          503
+NotImplementedError (generated base servicers) is UNIMPLEMENTED → 501.
 Anything else is INTERNAL with reason INTERNAL and the context id, never a stack trace.
 """
 from __future__ import annotations

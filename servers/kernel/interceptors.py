@@ -120,6 +120,8 @@ class ErrorInterceptor(_Base):
         if isinstance(exc, PaymeshError):
             code = grpc.StatusCode[exc.code_name]
             reason, message, metadata = exc.reason, exc.message, dict(exc.metadata)
+        elif isinstance(exc, NotImplementedError):  # generated base servicers: the issue has not landed yet
+            code, reason, message, metadata = grpc.StatusCode.UNIMPLEMENTED, "NOT_IMPLEMENTED", "not implemented yet", {}
         else:
             log.error("unhandled error", exc_info=exc)
             code, reason, message, metadata = grpc.StatusCode.INTERNAL, "INTERNAL", f"internal error; context id {context_id}", {}

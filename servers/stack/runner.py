@@ -16,9 +16,6 @@ from typing import Callable
 from servers.stack.components import PG_USER, Part, Plan, _pg_bin
 
 
-_CHILDREN: list[subprocess.Popen] = []
-
-
 def _pid_file(home: Path, name: str) -> Path:
     return home / "run" / f"{name}.pid"
 
@@ -74,12 +71,21 @@ def start(plan: Plan, part: Part) -> int:
         part.prepare()
     (plan.home / "logs").mkdir(parents=True, exist_ok=True)
     (plan.home / "run").mkdir(parents=True, exist_ok=True)
-    with open(plan.home / "logs" / f"{part.name}.log", "ab") as log:
-        proc = subprocess.Popen(part.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=str(plan.home),
-                                env={**plan.env, **part.env}, start_new_session=True, user=part.user)
-    _CHILDREN.append(proc)  # outlives this call on purpose (the stack runs detached)
-    _pid_file(plan.home, part.name).write_text(str(proc.pid))
-    return proc.pid
+    log = plan.home / "logs" / f"{part.name}.log"
+    log.touch()
+    if part.user:
+        import pwd
+
+        entry = pwd.getpwnam(part.user)
+        os.chown(log, entry.pw_uid, entry.pw_gid)
+    # Detach through a shell that exits at once: the part is re-parented to init before it
+    # starts, so it outlives `paymesh up` (Envoy stops when its parent dies otherwise).
+    launcher = subprocess.run(["/bin/sh", "-c", '"$@" </dev/null >>"$0" 2>&1 & echo $!', str(log), *part.argv],
+                              capture_output=True, text=True, cwd=str(plan.home), env={**plan.env, **part.env},
+                              start_new_session=True, user=part.user, check=True)
+    pid = int(launcher.stdout.strip())
+    _pid_file(plan.home, part.name).write_text(str(pid))
+    return pid
 
 
 def wait_healthy(plan: Plan, part: Part, timeout_s: float = 60.0) -> None:
@@ -131,14 +137,14 @@ def down(plan: Plan, say: Callable[[str], None] = print, timeout_s: float = 20.0
         if pid is None:
             continue
         try:
-            os.killpg(pid, part.stop_signal)
+            os.kill(pid, part.stop_signal)
         except ProcessLookupError:
             pass
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and _alive(pid):
             time.sleep(0.05)
         if _alive(pid):
-            os.killpg(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
         _pid_file(plan.home, part.name).unlink(missing_ok=True)
         say(f"  ✓ stopped {part.name}")
 

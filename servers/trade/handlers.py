@@ -70,6 +70,8 @@ async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, reque
             raise errors.order_not_found(order_id)
         if order.pay_request_id == request_id and order.state in (OrderState.PAYING, OrderState.PAID):
             return order  # a retry of this attempt
+        if order.state == OrderState.CLOSED and _now() >= order.expire_time:
+            return order  # closed by expiry: refused as expired (below)
         if order.is_expired(_now()):
             closed = await repo.transition(order, OrderState.CLOSED)
             if closed is not None:
@@ -83,7 +85,7 @@ async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, reque
         return moved
 
     order = await uow(start)
-    if order.state == OrderState.CLOSED or order.is_expired(_now()):
+    if order.state == OrderState.CLOSED:
         raise errors.order_expired(order_id)
     if order.state == OrderState.PAID:
         return order, None
