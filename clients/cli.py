@@ -2,8 +2,7 @@
 
     paymesh up | down | status             the whole local stack
     paymesh trace <context-id>             span tree of one flow
-    paymesh ledger topup <member> <amount_minor> <currency>
-    paymesh ledger verify
+    paymesh ledger ...                     see clients/cli_<service>.py
 """
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ import asyncio
 import os
 import sys
 import time
-import uuid
 
 
 def _plan():
@@ -72,27 +70,14 @@ def cmd_trace(args) -> int:
     return 0
 
 
-async def _ledger(args) -> int:
-    from clients.services import Mesh
-    from paymesh.ledger.v1 import ledger_service_pb2 as api
-    from servers.kernel.settings import CommonSettings
+def _plugins():
+    """Each service may add its own subcommands in clients/cli_<service>.py with register(subparsers)."""
+    import importlib
+    import pkgutil
 
-    settings = CommonSettings.from_env("cli")
-    mesh = Mesh({"ledger": settings.ledger_addr}, traced=False)
-    try:
-        if args.action == "verify":
-            reply = await mesh.ledger.VerifyLedger(api.VerifyLedgerRequest())
-            print("\n".join(reply.report_lines))
-            print("ledger OK" if reply.ok else "ledger BROKEN")
-            return 0 if reply.ok else 2
-        reply = await mesh.ledger.TopUpWallet(api.TopUpWalletRequest(
-            request_id=args.request_id or f"cli-{uuid.uuid4()}", member_id=args.member_id,
-            amount={"currency_code": args.currency, "amount_minor": args.amount_minor}))
-        bal = reply.wallet.balance.available
-        print(f"topped up {args.member_id}: wallet {reply.wallet.account_id} available {bal.amount_minor} {bal.currency_code}")
-        return 0
-    finally:
-        await mesh.close()
+    import clients
+
+    return [importlib.import_module(f"clients.{m.name}") for m in pkgutil.iter_modules(clients.__path__) if m.name.startswith("cli_")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,15 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     trace = sub.add_parser("trace", help="span tree of one flow")
     trace.add_argument("context_id")
     trace.set_defaults(func=cmd_trace)
-    ledger = sub.add_parser("ledger", help="ledger operations")
-    lsub = ledger.add_subparsers(dest="action", required=True)
-    top = lsub.add_parser("topup", help="fund a member wallet (demo money)")
-    top.add_argument("member_id")
-    top.add_argument("amount_minor", type=int)
-    top.add_argument("currency")
-    top.add_argument("--request-id", default="")
-    lsub.add_parser("verify", help="check every ledger invariant")
-    ledger.set_defaults(func=lambda a: asyncio.run(_ledger(a)))
+    for module in _plugins():
+        module.register(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -10,17 +10,29 @@ from typing import Any
 
 from clients.channel import DEADLINE_MS_DEFAULT, open_channel
 
-# service → (module, stub class) of its main gRPC service.
+# stub name → (module, stub class); HOSTS says which server hosts it.
 STUBS: dict[str, tuple[str, str]] = {
     "trade": ("paymesh.trade.v1.trade_service_pb2_grpc", "TradeServiceStub"),
     "cashier": ("paymesh.trade.v1.trade_service_pb2_grpc", "CashierServiceStub"),
     "member": ("paymesh.trade.v1.trade_service_pb2_grpc", "MemberServiceStub"),
+    "risk": ("paymesh.risk.v1.risk_service_pb2_grpc", "RiskServiceStub"),
+    "risk_rules": ("paymesh.risk.v1.risk_service_pb2_grpc", "RiskRuleServiceStub"),
+    "risk_lists": ("paymesh.risk.v1.risk_service_pb2_grpc", "RiskListServiceStub"),
     "payment": ("paymesh.payment.v1.payment_service_pb2_grpc", "PaymentServiceStub"),
     "settlement": ("paymesh.payment.v1.payment_service_pb2_grpc", "SettlementServiceStub"),
+    "channel": ("paymesh.channel.v1.channel_service_pb2_grpc", "ChannelServiceStub"),
+    "routing": ("paymesh.channel.v1.channel_service_pb2_grpc", "RoutingServiceStub"),
+    "channel_admin": ("paymesh.channel.v1.channel_service_pb2_grpc", "ChannelAdminServiceStub"),
+    "statements": ("paymesh.channel.v1.channel_service_pb2_grpc", "ChannelStatementServiceStub"),
     "ledger": ("paymesh.ledger.v1.ledger_service_pb2_grpc", "LedgerServiceStub"),
+    "ufs_standalone": ("paymesh.ufs.v1.ufs_service_pb2_grpc", "UfsStandaloneServiceStub"),
+    "ufs_share": ("paymesh.ufs.v1.ufs_service_pb2_grpc", "UfsShareServiceStub"),
+    "ufs_sts": ("paymesh.ufs.v1.ufs_service_pb2_grpc", "UfsStsServiceStub"),
+    "ufs_admin": ("paymesh.ufs.v1.ufs_service_pb2_grpc", "UfsAdminServiceStub"),
+    "ues": ("paymesh.ues.v1.ues_service_pb2_grpc", "UesServiceStub"),
+    "ues_admin": ("paymesh.ues.v1.ues_service_pb2_grpc", "UesAdminServiceStub"),
 }
-# Which server hosts each stub.
-HOSTS = {"trade": "trade", "cashier": "trade", "member": "trade", "payment": "payment", "settlement": "payment", "ledger": "ledger"}
+HOSTS = {name: module.split(".")[1] for name, (module, _cls) in STUBS.items()}
 
 
 class Mesh:

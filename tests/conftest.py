@@ -14,6 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TIER_PORT_BASE = {"integration": 23000, "e2e": 24000}
+# Several checkouts (or helpers) can run suites side by side: PAYMESH_TEST_PORT_SHIFT=1000
+# moves every test port (and the stack homes) out of the way.
+PORT_SHIFT = int(os.environ.get("PAYMESH_TEST_PORT_SHIFT", "0"))
 
 
 def pytest_collection_modifyitems(items):
@@ -25,7 +28,8 @@ def pytest_collection_modifyitems(items):
 
 def stack_env(tier: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMESH_")}
-    env.update({"PAYMESH_HOME": str(ROOT / ".paymesh-test" / tier), "PAYMESH_PORT_BASE": str(TIER_PORT_BASE[tier]),
+    env.update({"PAYMESH_HOME": str(ROOT / ".paymesh-test" / f"{tier}-{TIER_PORT_BASE[tier] + PORT_SHIFT}"),
+                "PAYMESH_PORT_BASE": str(TIER_PORT_BASE[tier] + PORT_SHIFT),
                 "PAYMESH_PG_FAST": "1", "PAYMESH_LOG_LEVEL": "WARNING"})
     return env
 

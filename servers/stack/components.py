@@ -175,12 +175,11 @@ def _seaweed(home: Path, env: Mapping[str, str]) -> Part:
         config.chmod(0o600)
 
     weed = shutil.which("weed", path=str(BIN)) or "weed"
-    base = p("weed_master")
     argv = [weed, "mini", f"-dir={data / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-            f"-master.port={base}", f"-master.port.grpc={base + 10000}", f"-volume.port={p('weed_volume')}",
-            f"-volume.port.grpc={p('weed_volume') + 10000}", f"-filer.port={p('weed_filer')}", f"-filer.port.grpc={p('weed_filer') + 10000}",
-            f"-s3.port={p('s3')}", f"-s3.port.grpc={p('s3') + 10000}", "-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.port.https=0",
-            f"-s3.config={config}", "-admin.ui=false", "-webdav=false", "-master.telemetry=false",
+            f"-master.port={p('weed_master')}", f"-master.port.grpc={p('weed_master_grpc')}", f"-volume.port={p('weed_volume')}",
+            f"-volume.port.grpc={p('weed_volume_grpc')}", f"-filer.port={p('weed_filer')}", f"-filer.port.grpc={p('weed_filer_grpc')}",
+            f"-s3.port={p('s3')}", f"-s3.port.grpc={p('s3_grpc')}", "-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.port.https=0",
+            f"-s3.config={config}", "-admin.ui=false", f"-admin.port={p('weed_admin')}", f"-admin.port.grpc={p('weed_admin_grpc')}", "-webdav=false", "-master.telemetry=false",
             f"-filer.localSocket={data / 'filer.sock'}", f"-s3.localSocket={data / 's3.sock'}", "-master.volumeSizeLimitMB=256"]
     return Part("s3", argv, ("tcp", p("s3")), prepare=prepare, endpoint=f"http://127.0.0.1:{p('s3')}")
 
