@@ -28,6 +28,7 @@ log = logging.getLogger("paymesh.events")
 STREAM_LEN_MAX = 100_000
 STREAM_TTL_SECONDS = 7 * 24 * 3600
 DELIVERIES_MAX = 10
+NOTIFY_PREFIX = "paymesh_outbox_"
 tracer = trace.get_tracer("paymesh.events")
 
 
@@ -56,13 +57,9 @@ async def add_event(conn: AsyncConnection, topic: str, event_type: str, payload:
         {"e": event_id, "t": topic, "y": event_type, "p": json.dumps(payload), "c": current_context_id(),
          "tp": carrier.get("traceparent", "")},
     )
-    # Delivered by PostgreSQL only at commit: wakes the relay without polling.
-    await conn.execute(text("SELECT pg_notify(:ch, '')"), {"ch": _channel(conn)})
+    # Delivered by PostgreSQL only at commit: wakes this schema's relays without polling.
+    await conn.execute(text("SELECT pg_notify(:ch || current_schema(), '')"), {"ch": NOTIFY_PREFIX})
     return event_id
-
-
-def _channel(conn: AsyncConnection) -> str:
-    return "paymesh_outbox"
 
 
 class OutboxRelay:
@@ -100,7 +97,7 @@ class OutboxRelay:
         url = self.db.engine.url.set(drivername="postgresql")
         try:
             conn = await asyncpg.connect(url.render_as_string(hide_password=False), server_settings={"search_path": self.db.schema})
-            await conn.add_listener("paymesh_outbox", lambda *_: self._wake.set())
+            await conn.add_listener(NOTIFY_PREFIX + self.db.schema, lambda *_: self._wake.set())
             return conn
         except Exception:  # polling still works
             log.warning("outbox LISTEN unavailable; polling", exc_info=True)
