@@ -20,6 +20,7 @@ STUBS: dict[str, tuple[str, str]] = {
     "risk_lists": ("paymesh.risk.v1.risk_service_pb2_grpc", "RiskListServiceStub"),
     "payment": ("paymesh.payment.v1.payment_service_pb2_grpc", "PaymentServiceStub"),
     "settlement": ("paymesh.payment.v1.payment_service_pb2_grpc", "SettlementServiceStub"),
+    "fee_plans": ("paymesh.payment.v1.payment_service_pb2_grpc", "FeePlanServiceStub"),
     "channel": ("paymesh.channel.v1.channel_service_pb2_grpc", "ChannelServiceStub"),
     "routing": ("paymesh.channel.v1.channel_service_pb2_grpc", "RoutingServiceStub"),
     "channel_admin": ("paymesh.channel.v1.channel_service_pb2_grpc", "ChannelAdminServiceStub"),

@@ -1,6 +1,8 @@
-"""Payment adapters: PostgreSQL repository and unit of work, and the ledger over gRPC."""
+"""Payment adapters: PostgreSQL repository and unit of work, the ledger over gRPC, and the
+payment tools (plugins) that run instructions."""
 from __future__ import annotations
 
+import json
 from typing import Any, Awaitable, Callable, TypeVar
 
 import grpc
@@ -14,18 +16,33 @@ from servers.kernel import events
 from servers.kernel.db import Database
 from servers.kernel.money import Money
 from servers.payment import errors
-from servers.payment.domain import Payment, PaymentKind, PaymentMethod, PaymentState
+from servers.payment.domain import (Instruction, InstructionState, Payment, PaymentKind, PaymentMethod, PaymentState)
+from servers.payment.fees import FeePlan, FeeRule
 
 T = TypeVar("T")
 _COLS = ("payment_id, request_id, request_hash, kind, order_id, merchant_id, payer_member_id, currency_code, amount_minor, fee_minor,"
-         " method, state, failure_reason, ledger_transfer_ids, context_id, version, create_time, update_time")
+         " method, state, failure_reason, ledger_transfer_ids, context_id, version, create_time, update_time, fee_plan_version,"
+         " original_payment_id, refunded_minor, to_member_id")
+_INS_COLS = "instruction_id, seq, method, tool, currency_code, amount_minor, state, failure_reason, ledger_transfer_ids"
+_FILTERS = {"order_id": "order_id", "merchant_id": "merchant_id", "context_id": "context_id"}
 
 
-def _payment(row) -> Payment:
+def _payment(row, instructions: tuple[Instruction, ...] = ()) -> Payment:
     return Payment(row.payment_id, row.request_id, PaymentKind(row.kind), row.order_id, row.merchant_id, row.payer_member_id,
                    Money(row.currency_code, row.amount_minor), PaymentMethod(row.method), PaymentState(row.state),
                    Money(row.currency_code, row.fee_minor), row.failure_reason, tuple(row.ledger_transfer_ids), row.context_id,
-                   row.version, row.create_time, row.update_time)
+                   row.version, row.create_time, row.update_time, row.fee_plan_version, row.original_payment_id,
+                   row.refunded_minor, row.to_member_id, instructions)
+
+
+def _instruction(row) -> Instruction:
+    return Instruction(row.instruction_id, row.seq, PaymentMethod(row.method), row.tool, Money(row.currency_code, row.amount_minor),
+                       InstructionState(row.state), row.failure_reason, tuple(row.ledger_transfer_ids))
+
+
+def _plan(merchant_id: str, version: int, rules_json) -> FeePlan:
+    rules = rules_json if isinstance(rules_json, list) else json.loads(rules_json)
+    return FeePlan(merchant_id, version, tuple(FeeRule(**r) for r in rules))
 
 
 class SqlPaymentRepository:
@@ -38,17 +55,31 @@ class SqlPaymentRepository:
 
     async def get(self, payment_id: str) -> Payment | None:
         row = (await self.conn.execute(text(f"SELECT {_COLS} FROM payments WHERE payment_id = :p"), {"p": payment_id})).first()
-        return _payment(row) if row else None
+        if row is None:
+            return None
+        ins = (await self.conn.execute(text(f"SELECT {_INS_COLS} FROM instructions WHERE payment_id = :p ORDER BY seq"),
+                                       {"p": payment_id})).all()
+        return _payment(row, tuple(_instruction(i) for i in ins))
 
     async def insert(self, p: Payment, request_hash: bytes) -> bool:
         inserted = await self.conn.execute(text(
             "INSERT INTO payments (payment_id, request_id, request_hash, kind, order_id, merchant_id, payer_member_id, currency_code,"
-            " amount_minor, method, state, context_id) VALUES (:p, :r, :h, :k, :o, :m, :payer, :c, :a, :meth, :s, :ctx)"
+            " amount_minor, fee_minor, method, state, context_id, fee_plan_version, original_payment_id, to_member_id)"
+            " VALUES (:p, :r, :h, :k, :o, :m, :payer, :c, :a, :fee, :meth, :s, :ctx, :fpv, :orig, :to)"
             " ON CONFLICT (request_id) DO NOTHING RETURNING payment_id"),
             {"p": p.payment_id, "r": p.request_id, "h": request_hash, "k": int(p.kind), "o": p.order_id, "m": p.merchant_id,
-             "payer": p.payer_member_id, "c": p.amount.currency_code, "a": p.amount.amount_minor, "meth": int(p.method),
-             "s": int(p.state), "ctx": p.context_id})
-        return inserted.first() is not None
+             "payer": p.payer_member_id, "c": p.amount.currency_code, "a": p.amount.amount_minor,
+             "fee": p.fee.amount_minor if p.fee else 0, "meth": int(p.method), "s": int(p.state), "ctx": p.context_id,
+             "fpv": p.fee_plan_version, "orig": p.original_payment_id, "to": p.to_member_id})
+        if inserted.first() is None:
+            return False
+        if p.instructions:
+            await self.conn.execute(text(
+                "INSERT INTO instructions (instruction_id, payment_id, seq, method, tool, currency_code, amount_minor, state, context_id)"
+                " VALUES (:i, :p, :seq, :m, :t, :c, :a, :s, :ctx)"),
+                [{"i": i.instruction_id, "p": p.payment_id, "seq": i.seq, "m": int(i.method), "t": i.tool, "c": i.amount.currency_code,
+                  "a": i.amount.amount_minor, "s": int(i.state), "ctx": p.context_id} for i in p.instructions])
+        return True
 
     async def transition(self, p: Payment, target: PaymentState, **changes: Any) -> Payment | None:
         sets = ["state = :target", "version = version + 1", "update_time = now()"]
@@ -59,14 +90,56 @@ class SqlPaymentRepository:
         row = (await self.conn.execute(text(
             f"UPDATE payments SET {', '.join(sets)} WHERE payment_id = :p AND state = :state AND version = :version RETURNING {_COLS}"),
             params)).first()
+        return _payment(row, p.instructions) if row else None
+
+    async def set_instruction(self, i: Instruction, expected: InstructionState, target: InstructionState, **changes: Any) -> bool:
+        sets = ["state = :target", "update_time = now()"]
+        params: dict[str, Any] = {"i": i.instruction_id, "expected": int(expected), "target": int(target)}
+        for column, value in changes.items():
+            sets.append(f"{column} = :{column}")
+            params[column] = list(value) if isinstance(value, tuple) else value
+        done = await self.conn.execute(text(
+            f"UPDATE instructions SET {', '.join(sets)} WHERE instruction_id = :i AND state = :expected RETURNING instruction_id"), params)
+        return done.first() is not None
+
+    async def add_refunded(self, payment_id: str, delta_minor: int) -> Payment | None:
+        row = (await self.conn.execute(text(
+            f"UPDATE payments SET refunded_minor = refunded_minor + :d, version = version + 1, update_time = now()"
+            f" WHERE payment_id = :p AND refunded_minor + :d BETWEEN 0 AND amount_minor RETURNING {_COLS}"),
+            {"p": payment_id, "d": delta_minor})).first()
         return _payment(row) if row else None
 
     async def add_event(self, event_type: str, payload: dict[str, Any]) -> None:
         await events.add_event(self.conn, "payment", event_type, payload)
 
-    async def list_by_order(self, order_id: str) -> list[Payment]:
-        rows = (await self.conn.execute(text(f"SELECT {_COLS} FROM payments WHERE order_id = :o ORDER BY payment_id"), {"o": order_id})).all()
+    async def list_payments(self, filters: dict[str, str], page_size: int, after: str) -> list[Payment]:
+        clauses, params = ["payment_id > :after"], {"after": after, "n": page_size}
+        for key, column in _FILTERS.items():
+            if key in filters:
+                clauses.append(f"{column} = :{key}")
+                params[key] = filters[key]
+        rows = (await self.conn.execute(text(
+            f"SELECT {_COLS} FROM payments WHERE {' AND '.join(clauses)} ORDER BY payment_id LIMIT :n"), params)).all()
         return [_payment(r) for r in rows]
+
+    async def latest_fee_plan(self, merchant_id: str) -> FeePlan | None:
+        row = (await self.conn.execute(text(
+            "SELECT version, rules FROM fee_plans WHERE merchant_id = :m ORDER BY version DESC LIMIT 1"), {"m": merchant_id})).first()
+        return _plan(merchant_id, row.version, row.rules) if row else None
+
+    async def fee_plan(self, merchant_id: str, version: int) -> FeePlan | None:
+        row = (await self.conn.execute(text("SELECT version, rules FROM fee_plans WHERE merchant_id = :m AND version = :v"),
+                                       {"m": merchant_id, "v": version})).first()
+        return _plan(merchant_id, row.version, row.rules) if row else None
+
+    async def insert_fee_plan(self, plan: FeePlan) -> FeePlan:
+        # Versions are taken under a per-merchant advisory lock, so concurrent edits get 1, 2, 3…
+        await self.conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('fee_plan:' || :m))"), {"m": plan.merchant_id})
+        row = (await self.conn.execute(text(
+            "INSERT INTO fee_plans (merchant_id, version, rules) SELECT :m, coalesce(max(version), 0) + 1, CAST(:r AS JSONB)"
+            " FROM fee_plans WHERE merchant_id = :m RETURNING version, create_time"),
+            {"m": plan.merchant_id, "r": json.dumps([r.__dict__ for r in plan.rules])})).one()
+        return FeePlan(plan.merchant_id, row.version, plan.rules)
 
 
 class SqlUnitOfWork:
@@ -78,7 +151,7 @@ class SqlUnitOfWork:
 
 
 class GrpcLedger:
-    """Books payments in the ledger. Account ids never change, so they are cached in-process."""
+    """Books the payment core's money flows. Account ids never change, so they are cached."""
 
     def __init__(self, mesh: Mesh):
         self.mesh = mesh
@@ -87,27 +160,80 @@ class GrpcLedger:
     async def _account(self, owner_type: int, owner_id: str, account_type: int, currency: str) -> str:
         key = (owner_type, owner_id, account_type, currency)
         if key not in self._accounts:
-            reply = await self.mesh.ledger.OpenAccount(ledger_api.OpenAccountRequest(
+            reply = await self._call(self.mesh.ledger.OpenAccount, ledger_api.OpenAccountRequest(
                 request_id=f"open:{owner_type}:{owner_id}:{account_type}:{currency}", owner_type=owner_type, owner_id=owner_id,
                 account_type=account_type, currency_code=currency))
             self._accounts[key] = reply.account.account_id
         return self._accounts[key]
 
-    async def book_order_payment(self, payment: Payment) -> list[str]:
-        currency = payment.amount.currency_code
+    async def _wallet(self, member_id: str, currency: str) -> str:
+        return await self._account(ledger_pb2.OWNER_TYPE_MEMBER, member_id, ledger_pb2.ACCOUNT_TYPE_MEMBER_WALLET, currency)
+
+    async def _merchant_pending(self, merchant_id: str, currency: str) -> str:
+        return await self._account(ledger_pb2.OWNER_TYPE_MERCHANT, merchant_id, ledger_pb2.ACCOUNT_TYPE_MERCHANT_PENDING_SETTLEMENT, currency)
+
+    async def _fee_income(self, currency: str) -> str:
+        return await self._account(ledger_pb2.OWNER_TYPE_PLATFORM, "platform", ledger_pb2.ACCOUNT_TYPE_FEE_INCOME, currency)
+
+    @staticmethod
+    async def _call(method, request):
         try:
-            payer = await self._account(ledger_pb2.OWNER_TYPE_MEMBER, payment.payer_member_id, ledger_pb2.ACCOUNT_TYPE_MEMBER_WALLET, currency)
-            merchant = await self._account(ledger_pb2.OWNER_TYPE_MERCHANT, payment.merchant_id,
-                                           ledger_pb2.ACCOUNT_TYPE_MERCHANT_PENDING_SETTLEMENT, currency)
-            reply = await self.mesh.ledger.CreateTransfers(ledger_api.CreateTransfersRequest(
-                request_id=f"payment:{payment.payment_id}",
-                legs=[ledger_api.TransferLeg(debit_account_id=payer, credit_account_id=merchant, amount=payment.amount.to_proto(),
-                                             business_code="PAYMENT",
-                                             ref={"order_id": payment.order_id, "payment_id": payment.payment_id})]))
+            return await method(request)
         except grpc.aio.AioRpcError as exc:
             if exc.code() == grpc.StatusCode.FAILED_PRECONDITION:
-                raise errors.LedgerDeclined(error_reason(exc) or "LEDGER_DECLINED") from None
+                raise errors.Declined(error_reason(exc) or "LEDGER_DECLINED") from None
             if exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
                 raise errors.ledger_unavailable() from None
             raise
+
+    async def _post(self, request_id: str, legs: list[tuple[str, str, Money, str, dict]]) -> list[str]:
+        reply = await self._call(self.mesh.ledger.CreateTransfers, ledger_api.CreateTransfersRequest(request_id=request_id, legs=[
+            ledger_api.TransferLeg(debit_account_id=d, credit_account_id=c, amount=m.to_proto(), business_code=code, ref=ref)
+            for d, c, m, code, ref in legs]))
         return [t.transfer_id for t in reply.transfers]
+
+    async def pay_from_wallet(self, payment: Payment, instruction: Instruction) -> list[str]:
+        currency = instruction.amount.currency_code
+        payer, merchant = await self._wallet(payment.payer_member_id, currency), await self._merchant_pending(payment.merchant_id, currency)
+        return await self._post(f"payment:{payment.payment_id}:{instruction.seq}", [
+            (payer, merchant, instruction.amount, "PAYMENT", {"order_id": payment.order_id, "payment_id": payment.payment_id})])
+
+    async def charge_fee(self, payment: Payment) -> list[str]:
+        currency = payment.amount.currency_code
+        merchant, income = await self._merchant_pending(payment.merchant_id, currency), await self._fee_income(currency)
+        return await self._post(f"payment:{payment.payment_id}:fee", [
+            (merchant, income, payment.fee, "FEE", {"order_id": payment.order_id, "payment_id": payment.payment_id})])
+
+    async def refund_to_wallet(self, refund: Payment) -> list[str]:
+        currency = refund.amount.currency_code
+        payer, merchant = await self._wallet(refund.payer_member_id, currency), await self._merchant_pending(refund.merchant_id, currency)
+        ref = {"order_id": refund.order_id, "payment_id": refund.original_payment_id, "refund_id": refund.payment_id}
+        legs = []
+        if refund.fee and refund.fee.is_positive:  # the fee share comes back to the merchant first
+            legs.append((await self._fee_income(currency), merchant, refund.fee, "FEE_REFUND", ref))
+        legs.append((merchant, payer, refund.amount, "REFUND", ref))
+        return await self._post(f"refund:{refund.payment_id}", legs)
+
+    async def transfer_between_members(self, payment: Payment) -> list[str]:
+        currency = payment.amount.currency_code
+        source, target = await self._wallet(payment.payer_member_id, currency), await self._wallet(payment.to_member_id, currency)
+        return await self._post(f"transfer:{payment.payment_id}", [
+            (source, target, payment.amount, "MEMBER_TRANSFER", {"payment_id": payment.payment_id})])
+
+    async def reverse(self, request_id: str, transfer_ids: list[str]) -> None:
+        for transfer_id in transfer_ids:
+            await self._call(self.mesh.ledger.ReverseTransfer, ledger_api.ReverseTransferRequest(
+                transfer_id=transfer_id, request_id=f"{request_id}:{transfer_id}"))
+
+
+class BalanceTool:
+    """Balance → ledger: payer wallet → merchant pending settlement; compensated by reversal."""
+
+    def __init__(self, ledger: GrpcLedger):
+        self.ledger = ledger
+
+    async def execute(self, payment: Payment, instruction: Instruction) -> list[str]:
+        return await self.ledger.pay_from_wallet(payment, instruction)
+
+    async def compensate(self, payment: Payment, instruction: Instruction) -> None:
+        await self.ledger.reverse(f"compensate:{instruction.instruction_id}", list(instruction.ledger_transfer_ids))

@@ -49,6 +49,46 @@ def check_transition(current: PaymentState, target: PaymentState) -> None:
                                  {"from": current.name, "to": target.name})
 
 
+class InstructionState(IntEnum):
+    PENDING = 1
+    SUCCEEDED = 2
+    FAILED = 3
+    COMPENSATED = 4
+
+
+@dataclass(frozen=True)
+class Instruction:
+    instruction_id: str
+    seq: int
+    method: PaymentMethod
+    tool: str
+    amount: Money
+    state: InstructionState = InstructionState.PENDING
+    failure_reason: str = ""
+    ledger_transfer_ids: tuple[str, ...] = ()
+
+
+# Which payment tool runs each method. Configurable (Settings.payment_tools), not hard-coded in the engine.
+DEFAULT_TOOLS = {"BALANCE": "balance", "CARD_3DS": "channel", "CARD_NON_3DS": "channel", "BANK_TRANSFER": "channel"}
+
+
+def build_plan(parts: list[tuple[PaymentMethod, Money]], total: Money, tools: dict[str, str], new_id) -> tuple[Instruction, ...]:
+    """One instruction per part, balance first (cheapest to compensate: a hold or a reversal
+    inside our own ledger), in a stable order."""
+    from servers.payment import errors
+
+    if sum(m.amount_minor for _, m in parts) != total.amount_minor or any(m.currency_code != total.currency_code for _, m in parts):
+        raise errors.parts_do_not_add_up()
+    ordered = sorted(parts, key=lambda p: (tools.get(p[0].name) != "balance", p[0]))
+    plan = []
+    for seq, (method, amount) in enumerate(ordered):
+        tool = tools.get(method.name)
+        if tool is None:
+            raise errors.method_not_supported(method.name)
+        plan.append(Instruction(new_id("ins"), seq, method, tool, amount))
+    return tuple(plan)
+
+
 @dataclass(frozen=True)
 class Payment:
     payment_id: str
@@ -67,6 +107,15 @@ class Payment:
     version: int = 1
     create_time: object = None
     update_time: object = None
+    fee_plan_version: int = 0
+    original_payment_id: str = ""
+    refunded_minor: int = 0
+    to_member_id: str = ""
+    instructions: tuple[Instruction, ...] = ()
+
+    @property
+    def refundable(self) -> Money:
+        return Money(self.amount.currency_code, self.amount.amount_minor - self.refunded_minor)
 
 
 @dataclass(frozen=True)
@@ -78,4 +127,28 @@ class PayOrder:
     payer_member_id: str
     amount: Money
     method: PaymentMethod
+    context_id: str
+    parts: tuple[tuple[PaymentMethod, Money], ...] = ()
+
+    def plan_parts(self) -> list[tuple[PaymentMethod, Money]]:
+        return list(self.parts) or [(self.method, self.amount)]
+
+
+@dataclass(frozen=True)
+class Refund:
+    request_id: str
+    request_hash: bytes
+    payment_id: str
+    amount: Money
+    reason: str
+    context_id: str
+
+
+@dataclass(frozen=True)
+class MemberTransfer:
+    request_id: str
+    request_hash: bytes
+    from_member_id: str
+    to_member_id: str
+    amount: Money
     context_id: str

@@ -1,5 +1,5 @@
 """Payment errors: stable UPPER_SNAKE reasons on the kernel's error tree."""
-from servers.kernel.errors import AlreadyExists, FailedPrecondition, NotFound, Unavailable
+from servers.kernel.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument, NotFound, Unavailable
 
 
 def payment_not_found(payment_id: str) -> NotFound:
@@ -19,9 +19,31 @@ def ledger_unavailable() -> Unavailable:
     return Unavailable("LEDGER_UNAVAILABLE", "the ledger did not answer; retry with the same request_id")
 
 
-class LedgerDeclined(Exception):
-    """The ledger refused the booking for a business reason (e.g. INSUFFICIENT_FUNDS)."""
+def parts_do_not_add_up() -> InvalidArgument:
+    return InvalidArgument([FieldViolation("parts", "amounts must add up to amount, in its currency")], reason="PARTS_DO_NOT_ADD_UP")
+
+
+def not_refundable(payment_id: str, state: str) -> FailedPrecondition:
+    return FailedPrecondition("PAYMENT_NOT_REFUNDABLE", f"payment {payment_id} is {state}", {"payment_id": payment_id, "state": state})
+
+
+def refund_exceeds_paid(payment_id: str, refundable_minor: int) -> FailedPrecondition:
+    return FailedPrecondition("REFUND_EXCEEDS_PAID", f"payment {payment_id} has only {refundable_minor} minor units left to refund",
+                              {"payment_id": payment_id, "refundable_minor": str(refundable_minor)})
+
+
+def fee_plan_not_found(merchant_id: str) -> NotFound:
+    return NotFound("FEE_PLAN_NOT_FOUND", f"merchant {merchant_id} has no such fee plan", {"merchant_id": merchant_id})
+
+
+def filter_required() -> InvalidArgument:
+    return InvalidArgument([FieldViolation("order_id", "one of order_id, merchant_id, context_id is required")], reason="FILTER_REQUIRED")
+
+
+class Declined(Exception):
+    """A payment tool refused an instruction for a business reason (e.g. INSUFFICIENT_FUNDS)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+

@@ -1,50 +1,95 @@
-"""Payment use cases. Each step is its own transaction; every step is safe to repeat, so a
-retry with the same request_id after a crash at any point finishes the same payment:
+"""The payment engine. Every step is its own transaction and safe to repeat, so a retry with
+the same request_id after a crash at any point finishes the same payment:
 
-  1. record CREATED (UNIQUE request_id)      crash → retry finds it and resumes
-  2. CAS CREATED → PROCESSING                crash → retry resumes from PROCESSING
-  3. ledger booking (idempotent per payment) crash → retry re-books: ledger returns the same transfers
-  4. CAS PROCESSING → SUCCEEDED | FAILED + outbox event, in one transaction
+  1. record the payment, its fee (plan version stored) and instruction plan     (UNIQUE request_id)
+  2. CAS CREATED → PROCESSING
+  3. each instruction through its tool, CAS PENDING → SUCCEEDED                 (tools idempotent)
+     a decline → compensate executed instructions in reverse, payment FAILED
+  4. the fee: merchant pending settlement → fee income                          (idempotent)
+  5. CAS PROCESSING → SUCCEEDED | FAILED + outbox event, in one transaction
+A tool that cannot tell the outcome (Unavailable) leaves the payment PROCESSING: the caller
+retries with the same request_id; nothing is executed twice.
 """
 from __future__ import annotations
 
 from servers.kernel.ids import new_id
-from servers.payment import errors
-from servers.payment.domain import FINAL, Payment, PaymentKind, PaymentMethod, PaymentState, PayOrder, check_transition
-from servers.payment.ports import LedgerPort, PaymentRepository, UnitOfWork
+from servers.kernel.money import Money
+from servers.payment import errors, fees
+from servers.payment.domain import (FINAL, Instruction, InstructionState, MemberTransfer, Payment, PaymentKind, PaymentMethod,
+                                    PaymentState, PayOrder, Refund, build_plan, check_transition)
+from servers.payment.ports import LedgerPort, PaymentRepository, PaymentTool, UnitOfWork
 
 TOPIC = "payment"
 
 
-async def pay_order(uow: UnitOfWork, ledger: LedgerPort, cmd: PayOrder) -> Payment:
-    if cmd.method != PaymentMethod.BALANCE:
-        raise errors.method_not_supported(cmd.method.name)
-    payment = await uow(lambda repo: _record(repo, cmd))
+async def pay_order(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, cmd: PayOrder,
+                    tool_rules: dict[str, str]) -> Payment:
+    available = {method: tool for method, tool in tool_rules.items() if tool in tools}
+    payment = await uow(lambda repo: _record(repo, cmd, available))
     if payment.state in FINAL:
         return payment
     if payment.state == PaymentState.CREATED:
         payment = await uow(lambda repo: _move(repo, payment, PaymentState.PROCESSING))
-    try:
-        transfer_ids = await ledger.book_order_payment(payment)
-    except errors.LedgerDeclined as declined:
-        return await uow(lambda repo: _finish(repo, payment, PaymentState.FAILED, failure_reason=declined.reason))
+    transfer_ids: list[str] = []
+    for instruction in payment.instructions:
+        if instruction.state == InstructionState.SUCCEEDED:
+            transfer_ids += instruction.ledger_transfer_ids
+            continue
+        try:
+            ids = await tools[instruction.tool].execute(payment, instruction)
+        except errors.Declined as declined:
+            await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.FAILED,
+                                                        failure_reason=declined.reason))
+            await _compensate(uow, tools, payment)
+            return await uow(lambda repo: _finish(repo, payment, PaymentState.FAILED, failure_reason=declined.reason))
+        await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.SUCCEEDED,
+                                                    ledger_transfer_ids=tuple(ids)))
+        transfer_ids += ids
+    if payment.fee and payment.fee.is_positive:
+        transfer_ids += await ledger.charge_fee(payment)
     return await uow(lambda repo: _finish(repo, payment, PaymentState.SUCCEEDED, ledger_transfer_ids=tuple(transfer_ids)))
 
 
-async def _record(repo: PaymentRepository, cmd: PayOrder) -> Payment:
-    for _ in range(2):
-        found = await repo.find_by_request(cmd.request_id)
-        if found is not None:
-            payment, digest = found
-            if digest != cmd.request_hash:
-                raise errors.request_id_reused(cmd.request_id)
-            return payment
-        payment = Payment(payment_id=new_id("pay"), request_id=cmd.request_id, kind=PaymentKind.ORDER, order_id=cmd.order_id,
-                          merchant_id=cmd.merchant_id, payer_member_id=cmd.payer_member_id, amount=cmd.amount,
-                          method=cmd.method, state=PaymentState.CREATED, context_id=cmd.context_id)
-        if await repo.insert(payment, cmd.request_hash):
-            return payment
-    raise AssertionError("request_id both exists and does not")
+async def _compensate(uow: UnitOfWork, tools: dict[str, PaymentTool], payment: Payment) -> None:
+    current = await uow(lambda repo: repo.get(payment.payment_id))
+    for instruction in reversed(current.instructions):
+        if instruction.state == InstructionState.SUCCEEDED:
+            await tools[instruction.tool].compensate(current, instruction)
+            await uow(lambda repo: repo.set_instruction(instruction, InstructionState.SUCCEEDED, InstructionState.COMPENSATED))
+
+
+async def _record(repo: PaymentRepository, cmd: PayOrder, tool_rules: dict[str, str]) -> Payment:
+    found = await _existing(repo, cmd.request_id, cmd.request_hash)
+    if found is not None:
+        return found
+    plan = await repo.latest_fee_plan(cmd.merchant_id) or fees.default_plan(cmd.merchant_id)
+    parts = cmd.plan_parts()
+    fee = Money.zero(cmd.amount.currency_code)
+    for method, amount in parts:
+        fee += fees.compute_fee(plan, method, amount)
+    payment = Payment(payment_id=new_id("pay"), request_id=cmd.request_id, kind=PaymentKind.ORDER, order_id=cmd.order_id,
+                      merchant_id=cmd.merchant_id, payer_member_id=cmd.payer_member_id, amount=cmd.amount, method=cmd.method,
+                      state=PaymentState.CREATED, context_id=cmd.context_id, fee=fee, fee_plan_version=plan.version,
+                      instructions=build_plan(parts, cmd.amount, tool_rules, new_id))
+    return await _insert(repo, payment, cmd.request_hash)
+
+
+async def _existing(repo: PaymentRepository, request_id: str, digest: bytes) -> Payment | None:
+    found = await repo.find_by_request(request_id)
+    if found is None:
+        return None
+    payment, stored = found
+    if stored != digest:
+        raise errors.request_id_reused(request_id)
+    return await repo.get(payment.payment_id)
+
+
+async def _insert(repo: PaymentRepository, payment: Payment, digest: bytes) -> Payment:
+    if await repo.insert(payment, digest):
+        return payment
+    existing = await _existing(repo, payment.request_id, digest)  # a concurrent duplicate won
+    assert existing is not None
+    return existing
 
 
 async def _move(repo: PaymentRepository, payment: Payment, target: PaymentState, **changes) -> Payment:
@@ -57,21 +102,98 @@ async def _move(repo: PaymentRepository, payment: Payment, target: PaymentState,
     return current
 
 
-async def _finish(repo: PaymentRepository, payment: Payment, target: PaymentState, **changes) -> Payment:
+async def _finish(repo: PaymentRepository, payment: Payment, target: PaymentState, event: str = "", **changes) -> Payment:
+    return (await _finish_once(repo, payment, target, event, **changes))[0]
+
+
+async def _finish_once(repo: PaymentRepository, payment: Payment, target: PaymentState, event: str = "", **changes) -> tuple[Payment, bool]:
+    """Moves to a final state and publishes its event; True only for the caller that moved it."""
     current = await repo.get(payment.payment_id)
     assert current is not None
     if current.state in FINAL:
-        return current
-    done = await _move(repo, current, target, **changes)
-    if done.state == target:
-        await repo.add_event(f"payment.{'succeeded' if target == PaymentState.SUCCEEDED else 'failed'}", event_payload(done))
-    return done
+        return current, False
+    check_transition(current.state, target)
+    done = await repo.transition(current, target, **changes)
+    if done is None:
+        latest = await repo.get(payment.payment_id)
+        assert latest is not None
+        return latest, False
+    name = event or f"payment.{'succeeded' if target == PaymentState.SUCCEEDED else 'failed'}"
+    await repo.add_event(name, event_payload(done))
+    return await repo.get(done.payment_id) or done, True
 
 
 def event_payload(p: Payment) -> dict:
-    return {"payment_id": p.payment_id, "order_id": p.order_id, "merchant_id": p.merchant_id, "state": p.state.name,
-            "amount_minor": p.amount.amount_minor, "currency_code": p.amount.currency_code, "failure_reason": p.failure_reason,
-            "ledger_transfer_ids": list(p.ledger_transfer_ids)}
+    return {"payment_id": p.payment_id, "kind": p.kind.name, "order_id": p.order_id, "merchant_id": p.merchant_id,
+            "state": p.state.name, "amount_minor": p.amount.amount_minor, "currency_code": p.amount.currency_code,
+            "fee_minor": p.fee.amount_minor if p.fee else 0, "failure_reason": p.failure_reason,
+            "original_payment_id": p.original_payment_id, "ledger_transfer_ids": list(p.ledger_transfer_ids)}
+
+
+async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund) -> Payment:
+    """Refunds back through the original tools (balance only until channel refunds land). The
+    refundable amount is reserved on the original payment in the same transaction that records
+    the refund, so concurrent refunds can never exceed what was paid."""
+    refund_payment = await uow(lambda repo: _record_refund(repo, cmd))
+    if refund_payment.state in FINAL:
+        return refund_payment
+    try:
+        ids = await ledger.refund_to_wallet(refund_payment)
+    except errors.Declined as declined:
+        async def fail(repo: PaymentRepository) -> Payment:
+            done, moved = await _finish_once(repo, refund_payment, PaymentState.FAILED, "payment.refund_failed",
+                                             failure_reason=declined.reason)
+            if moved:  # release the reservation exactly once, with the state change
+                await repo.add_refunded(refund_payment.original_payment_id, -refund_payment.amount.amount_minor)
+            return done
+        return await uow(fail)
+    return await uow(lambda repo: _finish(repo, refund_payment, PaymentState.SUCCEEDED, "payment.refunded",
+                                          ledger_transfer_ids=tuple(ids)))
+
+
+async def _record_refund(repo: PaymentRepository, cmd: Refund) -> Payment:
+    found = await _existing(repo, cmd.request_id, cmd.request_hash)
+    if found is not None:
+        return found
+    original = await repo.get(cmd.payment_id)
+    if original is None:
+        raise errors.payment_not_found(cmd.payment_id)
+    if original.kind != PaymentKind.ORDER or original.state != PaymentState.SUCCEEDED:
+        raise errors.not_refundable(original.payment_id, f"{original.kind.name} {original.state.name}")
+    if cmd.amount.currency_code != original.amount.currency_code:
+        raise errors.refund_exceeds_paid(original.payment_id, original.refundable.amount_minor)
+    if any(i.tool != "balance" for i in original.instructions):
+        raise errors.method_not_supported("refund through a channel")
+    fee_back = fees.refund_fee(original.fee or Money.zero(cmd.amount.currency_code), original.amount, cmd.amount,
+                               Money(cmd.amount.currency_code, original.refunded_minor))
+    reserved = await repo.add_refunded(original.payment_id, cmd.amount.amount_minor)
+    if reserved is None:
+        raise errors.refund_exceeds_paid(original.payment_id, original.refundable.amount_minor)
+    refund_payment = Payment(payment_id=new_id("rfd"), request_id=cmd.request_id, kind=PaymentKind.REFUND, order_id=original.order_id,
+                             merchant_id=original.merchant_id, payer_member_id=original.payer_member_id, amount=cmd.amount,
+                             method=original.method, state=PaymentState.PROCESSING, context_id=cmd.context_id, fee=fee_back,
+                             fee_plan_version=original.fee_plan_version, original_payment_id=original.payment_id)
+    return await _insert(repo, refund_payment, cmd.request_hash)
+
+
+async def member_transfer(uow: UnitOfWork, ledger: LedgerPort, cmd: MemberTransfer) -> Payment:
+    async def record(repo: PaymentRepository) -> Payment:
+        found = await _existing(repo, cmd.request_id, cmd.request_hash)
+        if found is not None:
+            return found
+        return await _insert(repo, Payment(
+            payment_id=new_id("pay"), request_id=cmd.request_id, kind=PaymentKind.TRANSFER, order_id="", merchant_id="",
+            payer_member_id=cmd.from_member_id, amount=cmd.amount, method=PaymentMethod.BALANCE, state=PaymentState.PROCESSING,
+            context_id=cmd.context_id, fee=Money.zero(cmd.amount.currency_code), to_member_id=cmd.to_member_id), cmd.request_hash)
+
+    payment = await uow(record)
+    if payment.state in FINAL:
+        return payment
+    try:
+        ids = await ledger.transfer_between_members(payment)
+    except errors.Declined as declined:
+        return await uow(lambda repo: _finish(repo, payment, PaymentState.FAILED, "payment.transfer_failed", failure_reason=declined.reason))
+    return await uow(lambda repo: _finish(repo, payment, PaymentState.SUCCEEDED, "payment.transfer_succeeded", ledger_transfer_ids=tuple(ids)))
 
 
 async def get_payment(uow: UnitOfWork, payment_id: str) -> Payment:
@@ -80,4 +202,26 @@ async def get_payment(uow: UnitOfWork, payment_id: str) -> Payment:
         if payment is None:
             raise errors.payment_not_found(payment_id)
         return payment
+    return await uow(work)
+
+
+async def list_payments(uow: UnitOfWork, filters: dict[str, str], page_size: int, after: str) -> tuple[list[Payment], str]:
+    filters = {k: v for k, v in filters.items() if v}
+    if not filters:
+        raise errors.filter_required()
+    size = page_size or 50
+    rows = await uow(lambda repo: repo.list_payments(filters, size + 1, after))
+    return rows[:size], (rows[size - 1].payment_id if len(rows) > size else "")
+
+
+async def set_fee_plan(uow: UnitOfWork, merchant_id: str, rules: tuple[fees.FeeRule, ...]) -> fees.FeePlan:
+    return await uow(lambda repo: repo.insert_fee_plan(fees.FeePlan(merchant_id, 0, rules)))
+
+
+async def get_fee_plan(uow: UnitOfWork, merchant_id: str, version: int) -> fees.FeePlan:
+    async def work(repo: PaymentRepository) -> fees.FeePlan:
+        plan = await (repo.fee_plan(merchant_id, version) if version else repo.latest_fee_plan(merchant_id))
+        if plan is None:
+            raise errors.fee_plan_not_found(merchant_id)
+        return plan
     return await uow(work)

@@ -1,9 +1,11 @@
-"""What payment handlers need: storage (a unit of work per step) and the ledger."""
+"""What the payment engine needs: storage (a unit of work per step), payment tools (plugins
+that execute and compensate instructions), and the ledger."""
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
-from servers.payment.domain import Payment, PaymentState
+from servers.payment.domain import Instruction, InstructionState, Payment, PaymentState
+from servers.payment.fees import FeePlan
 
 T = TypeVar("T")
 
@@ -12,17 +14,32 @@ class PaymentRepository(Protocol):
     async def find_by_request(self, request_id: str) -> tuple[Payment, bytes] | None:
         """The payment created with request_id, and the hash of the request that created it."""
 
-    async def get(self, payment_id: str) -> Payment | None: ...
+    async def get(self, payment_id: str) -> Payment | None:
+        """With its instructions."""
 
     async def insert(self, payment: Payment, request_hash: bytes) -> bool:
-        """False when the request_id already exists (a concurrent duplicate won)."""
+        """Inserts the payment and its instructions; False when request_id exists (a duplicate won)."""
 
     async def transition(self, payment: Payment, target: PaymentState, **changes: Any) -> Payment | None:
         """Compare-and-set on (state, version); None when another writer moved it first."""
 
+    async def set_instruction(self, instruction: Instruction, expected: InstructionState, target: InstructionState,
+                              **changes: Any) -> bool:
+        """Compare-and-set on the instruction's state."""
+
+    async def add_refunded(self, payment_id: str, delta_minor: int) -> Payment | None:
+        """Atomically moves refunded_minor by delta; None if that would exceed the amount or go below 0."""
+
     async def add_event(self, event_type: str, payload: dict[str, Any]) -> None: ...
 
-    async def list_by_order(self, order_id: str) -> list[Payment]: ...
+    async def list_payments(self, filters: dict[str, str], page_size: int, after: str) -> list[Payment]: ...
+
+    async def latest_fee_plan(self, merchant_id: str) -> FeePlan | None: ...
+
+    async def fee_plan(self, merchant_id: str, version: int) -> FeePlan | None: ...
+
+    async def insert_fee_plan(self, plan: FeePlan) -> FeePlan:
+        """Stores plan as the next version (version ignored) and returns it."""
 
 
 class UnitOfWork(Protocol):
@@ -30,8 +47,24 @@ class UnitOfWork(Protocol):
         """Runs work in one transaction."""
 
 
+class PaymentTool(Protocol):
+    """A payment-tool plugin. Both calls are idempotent per (payment, instruction)."""
+
+    async def execute(self, payment: Payment, instruction: Instruction) -> list[str]:
+        """Moves the instruction's money; returns ledger transfer ids. Raises errors.Declined
+        on a business refusal, kernel Unavailable when the outcome is unknown."""
+
+    async def compensate(self, payment: Payment, instruction: Instruction) -> None:
+        """Undoes an executed instruction (void a hold, reverse a posting)."""
+
+
 class LedgerPort(Protocol):
-    async def book_order_payment(self, payment: Payment) -> list[str]:
-        """Posts payer wallet → merchant pending settlement, idempotently per payment.
-        Raises errors.LedgerDeclined on a business refusal, errors.ledger_unavailable() when
-        the ledger can't be reached."""
+    async def pay_from_wallet(self, payment: Payment, instruction: Instruction) -> list[str]: ...
+
+    async def charge_fee(self, payment: Payment) -> list[str]: ...
+
+    async def refund_to_wallet(self, refund: Payment) -> list[str]: ...
+
+    async def transfer_between_members(self, payment: Payment) -> list[str]: ...
+
+    async def reverse(self, request_id: str, transfer_ids: list[str]) -> None: ...

@@ -7,9 +7,9 @@ from paymesh.payment.v1 import payment_pb2 as pb, payment_service_pb2 as api, pa
 from servers.kernel.context import current_context_id
 from servers.kernel.idempotency import request_hash
 from servers.kernel.money import Money
-from servers.payment import handlers
-from servers.payment.domain import Payment, PaymentMethod, PayOrder
-from servers.payment.ports import LedgerPort, UnitOfWork
+from servers.payment import fees, handlers
+from servers.payment.domain import Instruction, MemberTransfer, Payment, PaymentMethod, PayOrder, Refund
+from servers.payment.ports import LedgerPort, PaymentTool, UnitOfWork
 
 
 def _ts(value) -> Timestamp:
@@ -19,23 +19,66 @@ def _ts(value) -> Timestamp:
     return ts
 
 
+def instruction_pb(i: Instruction) -> pb.Instruction:
+    return pb.Instruction(instruction_id=i.instruction_id, seq=i.seq, method=int(i.method), amount=i.amount.to_proto(),
+                          state=int(i.state), tool=i.tool, ledger_transfer_ids=list(i.ledger_transfer_ids), failure_reason=i.failure_reason)
+
+
 def payment_pb(p: Payment) -> pb.Payment:
+    currency = p.amount.currency_code
     return pb.Payment(
         payment_id=p.payment_id, request_id=p.request_id, kind=int(p.kind), order_id=p.order_id, merchant_id=p.merchant_id,
-        payer_member_id=p.payer_member_id, amount=p.amount.to_proto(), fee=(p.fee or Money.zero(p.amount.currency_code)).to_proto(),
+        payer_member_id=p.payer_member_id, amount=p.amount.to_proto(), fee=(p.fee or Money.zero(currency)).to_proto(),
         method=int(p.method), state=int(p.state), failure_reason=p.failure_reason, context_id=p.context_id,
-        create_time=_ts(p.create_time), update_time=_ts(p.update_time), ledger_transfer_ids=list(p.ledger_transfer_ids))
+        create_time=_ts(p.create_time), update_time=_ts(p.update_time), ledger_transfer_ids=list(p.ledger_transfer_ids),
+        fee_plan_version=p.fee_plan_version, original_payment_id=p.original_payment_id,
+        refunded=Money(currency, p.refunded_minor).to_proto(), to_member_id=p.to_member_id,
+        instructions=[instruction_pb(i) for i in p.instructions])
+
+
+def fee_plan_pb(plan: fees.FeePlan) -> pb.FeePlan:
+    return pb.FeePlan(merchant_id=plan.merchant_id, version=plan.version, rules=[
+        pb.FeeRule(method=r.method, currency_code=r.currency_code, percent_bps=r.percent_bps, fixed_minor=r.fixed_minor,
+                   min_minor=r.min_minor, max_minor=r.max_minor) for r in plan.rules])
 
 
 class PaymentServicer(rpc.PaymentServiceServicer):
-    def __init__(self, uow: UnitOfWork, ledger: LedgerPort):
-        self.uow, self.ledger = uow, ledger
+    def __init__(self, uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, tool_rules: dict[str, str]):
+        self.uow, self.tools, self.ledger, self.tool_rules = uow, tools, ledger, tool_rules
 
     async def CreatePayment(self, request, context):
+        parts = tuple((PaymentMethod(p.method), Money.from_proto(p.amount)) for p in request.parts)
         cmd = PayOrder(request.request_id, request_hash(request), request.order_id, request.merchant_id, request.payer_member_id,
-                       Money.from_proto(request.amount), PaymentMethod(request.method), current_context_id())
-        payment = await handlers.pay_order(self.uow, self.ledger, cmd)
+                       Money.from_proto(request.amount), PaymentMethod(request.method), current_context_id(), parts)
+        payment = await handlers.pay_order(self.uow, self.tools, self.ledger, cmd, self.tool_rules)
         return api.CreatePaymentResponse(payment=payment_pb(payment))
 
     async def GetPayment(self, request, context):
         return api.GetPaymentResponse(payment=payment_pb(await handlers.get_payment(self.uow, request.payment_id)))
+
+    async def ListPayments(self, request, context):
+        payments, token = await handlers.list_payments(self.uow, {"order_id": request.order_id, "merchant_id": request.merchant_id,
+                                                                  "context_id": request.context_id}, request.page_size, request.page_token)
+        return api.ListPaymentsResponse(payments=[payment_pb(p) for p in payments], next_page_token=token)
+
+    async def CreateRefund(self, request, context):
+        cmd = Refund(request.request_id, request_hash(request), request.payment_id, Money.from_proto(request.amount), request.reason,
+                     current_context_id())
+        return api.CreateRefundResponse(refund=payment_pb(await handlers.refund(self.uow, self.ledger, cmd)))
+
+    async def CreateMemberTransfer(self, request, context):
+        cmd = MemberTransfer(request.request_id, request_hash(request), request.from_member_id, request.to_member_id,
+                             Money.from_proto(request.amount), current_context_id())
+        return api.CreateMemberTransferResponse(payment=payment_pb(await handlers.member_transfer(self.uow, self.ledger, cmd)))
+
+
+class FeePlanServicer(rpc.FeePlanServiceServicer):
+    def __init__(self, uow: UnitOfWork):
+        self.uow = uow
+
+    async def SetFeePlan(self, request, context):
+        rules = tuple(fees.FeeRule(r.method, r.currency_code, r.percent_bps, r.fixed_minor, r.min_minor, r.max_minor) for r in request.rules)
+        return api.SetFeePlanResponse(plan=fee_plan_pb(await handlers.set_fee_plan(self.uow, request.merchant_id, rules)))
+
+    async def GetFeePlan(self, request, context):
+        return api.GetFeePlanResponse(plan=fee_plan_pb(await handlers.get_fee_plan(self.uow, request.merchant_id, request.version)))

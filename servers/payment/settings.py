@@ -1,9 +1,16 @@
 """Payment settings (PAYMESH_PAYMENT_* or PAYMESH_*)."""
+import json
 from dataclasses import dataclass
 
 from servers.kernel.settings import CommonSettings
+from servers.payment.domain import DEFAULT_TOOLS
 
 
 @dataclass(frozen=True)
 class Settings(CommonSettings):
-    pass
+    # Which payment tool runs each method, as JSON: {"BALANCE": "balance", "CARD_3DS": "channel", ...}.
+    payment_tools: str = json.dumps(DEFAULT_TOOLS)
+
+    @property
+    def tool_rules(self) -> dict[str, str]:
+        return json.loads(self.payment_tools)

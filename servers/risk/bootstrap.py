@@ -1,11 +1,35 @@
-"""Wires risk. Its contract is served; its issue has not landed, so every RPC but health
-answers UNIMPLEMENTED."""
+"""Wires risk: database (schema `risk`), Redis counters, trade's member service for password
+checks, and the default rules (seeded once by name)."""
 from __future__ import annotations
 
-from paymesh.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
-from servers.kernel.server import ServiceApp, unimplemented
+from pathlib import Path
+
+from clients.services import Mesh
+from paymesh.risk.v1 import risk_service_pb2, risk_service_pb2_grpc as rpc
+from servers.kernel import cache, db as kdb
+from servers.kernel.server import Registration, ServiceApp
+from servers.risk.adapters import GrpcPasswords, RedisCounters
+from servers.risk.handlers import Risk
+from servers.risk.rules import Rules, seed_defaults
+from servers.risk.servicer import RiskListServicer, RiskRuleServicer, RiskServicer
 from servers.risk.settings import Settings
+
+SERVICES = risk_service_pb2.DESCRIPTOR.services_by_name
 
 
 async def build(settings: Settings) -> ServiceApp:
-    return ServiceApp(registrations=unimplemented(risk_service_pb2, risk_service_pb2_grpc))
+    database = await kdb.connect(settings.database_url.reveal(), "risk", Path(__file__).parent / "migrations", settings.db_pool_size)
+    redis = cache.connect(settings.redis_url.reveal(), "risk")
+    mesh = Mesh({"trade": settings.trade_addr}, settings.deadline_ms)
+    if settings.seed_default_rules:
+        await seed_defaults(database)
+    rules = Rules(database)
+    return ServiceApp(
+        registrations=[
+            Registration(rpc.add_RiskServiceServicer_to_server, RiskServicer(Risk(database, RedisCounters(redis), GrpcPasswords(mesh), settings)),
+                         SERVICES["RiskService"].full_name),
+            Registration(rpc.add_RiskRuleServiceServicer_to_server, RiskRuleServicer(rules), SERVICES["RiskRuleService"].full_name),
+            Registration(rpc.add_RiskListServiceServicer_to_server, RiskListServicer(rules), SERVICES["RiskListService"].full_name),
+        ],
+        closers=[mesh.close, redis.close, database.close],
+    )

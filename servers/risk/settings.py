@@ -1,9 +1,17 @@
 """risk settings (PAYMESH_RISK_* or PAYMESH_*)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from servers.kernel.settings import CommonSettings
+from servers.kernel.settings import CommonSettings, Secret
 
 
 @dataclass(frozen=True)
 class Settings(CommonSettings):
-    pass
+    # HMAC key that signs risk tickets; set a real secret outside development.
+    ticket_key: Secret = field(default_factory=lambda: Secret("dev-only-risk-ticket-key"))
+    ticket_ttl_seconds: int = 300
+    challenge_ttl_seconds: int = 300
+    challenge_attempts: int = 3
+    member_lock_seconds: int = 900
+    review_score: int = 60
+    reject_score: int = 100
+    seed_default_rules: bool = True

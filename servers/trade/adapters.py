@@ -1,18 +1,22 @@
-"""Trade adapters: PostgreSQL repository and unit of work, and the payment core over gRPC."""
+"""Trade adapters: PostgreSQL repository and unit of work, the payment core and risk over gRPC."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Awaitable, Callable, TypeVar
 
+import grpc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from clients.channel import error_reason
 from clients.services import Mesh
 from paymesh.payment.v1 import payment_pb2, payment_service_pb2 as payment_api
-from servers.kernel import events
+from paymesh.risk.v1 import risk_pb2, risk_service_pb2 as risk_api
+from servers.kernel import errors as kerrors, events
 from servers.kernel.db import Database
 from servers.kernel.money import Money
-from servers.trade.domain import Order, OrderState
-from servers.trade.ports import PaymentResult
+from servers.trade.domain import Order, OrderPayment, OrderState
+from servers.trade.ports import PayContext, PaymentResult, RiskVerdict
 
 T = TypeVar("T")
 _COLS = ("order_id, merchant_id, out_trade_no, product_code, subject, currency_code, amount_minor, payer_member_id, notify_url,"
@@ -64,6 +68,44 @@ class SqlOrderRepository:
     async def add_event(self, event_type: str, payload: dict[str, Any]) -> None:
         await events.add_event(self.conn, "trade", event_type, payload)
 
+    async def list(self, merchant_id: str, state: int, start: dt.datetime | None, end: dt.datetime | None,
+                   after: tuple[dt.datetime, str] | None, limit: int) -> list[Order]:
+        where, params = ["merchant_id = :m"], {"m": merchant_id, "limit": limit}
+        if state:
+            where.append("state = :st")
+            params["st"] = state
+        if start is not None:
+            where.append("create_time >= :start")
+            params["start"] = start
+        if end is not None:
+            where.append("create_time < :end")
+            params["end"] = end
+        if after is not None:
+            where.append("(create_time, order_id) < (:at, :aid)")
+            params["at"], params["aid"] = after
+        rows = await self.conn.execute(text(
+            f"SELECT {_COLS} FROM orders WHERE {' AND '.join(where)} ORDER BY create_time DESC, order_id DESC LIMIT :limit"), params)
+        return [_order(r) for r in rows]
+
+    async def expired_unpaid(self, now: dt.datetime, limit: int) -> list[Order]:
+        rows = await self.conn.execute(text(
+            f"SELECT {_COLS} FROM orders WHERE state = :st AND expire_time <= :now ORDER BY expire_time LIMIT :limit"
+            " FOR UPDATE SKIP LOCKED"), {"st": int(OrderState.WAIT_PAY), "now": now, "limit": limit})
+        return [_order(r) for r in rows]
+
+    async def record_attempt(self, a: OrderPayment) -> None:
+        await self.conn.execute(text(
+            "INSERT INTO order_payments (order_id, request_id, method, payment_id, state, failure_reason)"
+            " VALUES (:o, :r, :m, :p, :s, :f) ON CONFLICT (order_id, request_id) DO UPDATE SET payment_id = EXCLUDED.payment_id,"
+            " state = EXCLUDED.state, failure_reason = EXCLUDED.failure_reason, update_time = now()"),
+            {"o": a.order_id, "r": a.request_id, "m": a.method, "p": a.payment_id, "s": a.state, "f": a.failure_reason})
+
+    async def attempts(self, order_id: str) -> list[OrderPayment]:
+        rows = await self.conn.execute(text(
+            "SELECT order_id, request_id, method, payment_id, state, failure_reason, create_time FROM order_payments"
+            " WHERE order_id = :o ORDER BY create_time, request_id"), {"o": order_id})
+        return [OrderPayment(r.order_id, r.request_id, r.method, r.payment_id, r.state, r.failure_reason, r.create_time) for r in rows]
+
 
 class SqlUnitOfWork:
     def __init__(self, db: Database):
@@ -83,3 +125,79 @@ class GrpcPayments:
             payer_member_id=order.payer_member_id, amount=order.amount.to_proto(), method=method, risk_ticket=risk_ticket))
         p = reply.payment
         return PaymentResult(p.payment_id, payment_pb2.PaymentState.Name(p.state), p.failure_reason)
+
+
+# Trade's PayMethod → risk's PaymentMethod.
+_RISK_METHOD = {1: risk_pb2.PAYMENT_METHOD_BALANCE, 2: risk_pb2.PAYMENT_METHOD_CARD, 3: risk_pb2.PAYMENT_METHOD_CARD,
+                4: risk_pb2.PAYMENT_METHOD_BANK_TRANSFER}
+_CHALLENGE = {risk_pb2.CHALLENGE_TYPE_PASSWORD: "PASSWORD", risk_pb2.CHALLENGE_TYPE_OTP: "OTP", risk_pb2.CHALLENGE_TYPE_THREE_DS: "3DS"}
+
+
+def _ts(value: dt.datetime | None):
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    if value is None:
+        return None
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+def _payment_context(order: Order, method: int, ctx: PayContext | None = None, member_create_time: dt.datetime | None = None):
+    card = ctx.card if ctx else None
+    return risk_pb2.PaymentContext(
+        order_id=order.order_id, merchant_id=order.merchant_id, member_id=order.payer_member_id, amount=order.amount.to_proto(),
+        product_code=order.product_code, payment_method=_RISK_METHOD.get(method, 0),
+        card_digest=card.digest if card else "", card_bin=card.card_bin if card else "",
+        device_id=ctx.device_id if ctx else "", ip_address=ctx.client_ip if ctx else "",
+        member_create_time=_ts(ctx.member_create_time if ctx else member_create_time), card_bind_time=_ts(card.create_time if card else None))
+
+
+def _risk_error(exc: grpc.aio.AioRpcError) -> Exception:
+    """Risk's refusals keep their reason; risk being down is UNAVAILABLE, never INTERNAL."""
+    reason = error_reason(exc) or "RISK_REFUSED"
+    if exc.code() in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND):
+        return kerrors.FailedPrecondition(reason, f"risk ticket refused: {exc.details()}")
+    if exc.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+        return kerrors.ResourceExhausted(reason, exc.details() or "risk limit")
+    return kerrors.Unavailable("RISK_UNAVAILABLE", "risk control is unavailable; try again")
+
+
+class GrpcRisk:
+    def __init__(self, mesh: Mesh):
+        self.mesh = mesh
+
+    async def _call(self, rpc, request):
+        try:
+            return await rpc(request)
+        except grpc.aio.AioRpcError as exc:
+            raise _risk_error(exc) from None
+
+    async def assess(self, ctx: PayContext) -> RiskVerdict:
+        reply = await self._call(self.mesh.risk.Assess, risk_api.AssessRequest(
+            payment=_payment_context(ctx.order, ctx.method, ctx), request_id=f"trade:{ctx.order.order_id}:{ctx.request_id}"))
+        d = reply.decision
+        return RiskVerdict(risk_pb2.Decision.Name(d.decision), d.decision_id, reply.risk_ticket.ticket, d.challenge.challenge_id,
+                           tuple(_CHALLENGE.get(t, "") for t in d.challenge.allowed_types))
+
+    async def redeem(self, ctx: PayContext, ticket: str) -> None:
+        await self._call(self.mesh.risk.RedeemRiskTicket, risk_api.RedeemRiskTicketRequest(
+            ticket=ticket, order_id=ctx.order.order_id, amount=ctx.order.amount.to_proto(), member_id=ctx.order.payer_member_id,
+            request_id=f"trade:{ctx.order.order_id}:{ctx.request_id}"))
+
+    async def requirements(self, order: Order, methods: list[int], member_create_time: dt.datetime | None) -> list[tuple[int, str, tuple[str, ...]]]:
+        risk_methods = sorted({_RISK_METHOD[m] for m in methods if m in _RISK_METHOD})
+        reply = await self._call(self.mesh.risk.GetVerificationRequirements, risk_api.GetVerificationRequirementsRequest(
+            payment=_payment_context(order, 0, None, member_create_time), payment_methods=risk_methods))
+        by_method = {r.payment_method: r for r in reply.requirements}
+        out = []
+        for m in methods:
+            r = by_method.get(_RISK_METHOD.get(m, 0))
+            if r is None:
+                out.append((m, "DECISION_ACCEPT", ()))
+                continue
+            types = tuple(_CHALLENGE.get(t, "") for t in r.challenge_types)
+            if m == 2 and r.decision == risk_pb2.DECISION_ACCEPT:  # card with 3DS always authenticates by 3DS
+                types = ()
+            out.append((m, risk_pb2.Decision.Name(r.decision), types))
+        return out

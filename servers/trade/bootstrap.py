@@ -1,6 +1,9 @@
-"""Wires trade: database (schema `trade`), Redis, outbox relay, payment-event consumer."""
+"""Wires trade: database (schema `trade`), Redis, outbox relay, payment-event consumer, the
+expiry worker, the cashier and members, risk over gRPC and the card vault port."""
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 
 from clients.services import Mesh
@@ -8,30 +11,47 @@ from paymesh.trade.v1 import trade_service_pb2, trade_service_pb2_grpc as rpc
 from servers.kernel import cache, db as kdb, events
 from servers.kernel.server import Registration, ServiceApp
 from servers.trade import handlers
-from servers.trade.adapters import GrpcPayments, SqlOrderRepository, SqlUnitOfWork
-from servers.trade.servicer import TradeServicer
+from servers.trade.adapters import GrpcPayments, GrpcRisk, SqlOrderRepository, SqlUnitOfWork
+from servers.trade.adapters_members import LocalCardVault, RedisTokenStore, SqlMemberUnitOfWork
+from servers.trade.cashier import parse_method_table
+from servers.trade.servicer import CashierServicer, MemberServicer, TradeServicer
 from servers.trade.settings import Settings
 
 SERVICES = trade_service_pb2.DESCRIPTOR.services_by_name
+log = logging.getLogger("paymesh.trade")
 
 
 async def build(settings: Settings) -> ServiceApp:
     database = await kdb.connect(settings.database_url.reveal(), "trade", Path(__file__).parent / "migrations", settings.db_pool_size)
     redis = cache.connect(settings.redis_url.reveal(), "trade")
-    mesh = Mesh({"payment": settings.payment_addr}, settings.deadline_ms)
+    mesh = Mesh({"payment": settings.payment_addr, "risk": settings.risk_addr}, settings.deadline_ms)
+    uow, member_uow, tokens, risk = SqlUnitOfWork(database), SqlMemberUnitOfWork(database), RedisTokenStore(redis), GrpcRisk(mesh)
+    vault = LocalCardVault(database, settings.vault_digest_key.reveal().encode(), settings.vault_encryption_key.reveal().encode())
 
     async def on_payment(conn, event: events.Event) -> None:
         await handlers.on_payment_event(SqlOrderRepository(conn), event.event_type, event.payload)
+
+    async def close_expired_orders() -> None:
+        while True:
+            try:
+                while await handlers.close_expired(uow) > 0:
+                    pass
+            except Exception:  # noqa: BLE001 — the worker outlives a bad sweep
+                log.exception("expiry sweep failed")
+            await asyncio.sleep(settings.expiry_sweep_seconds)
 
     consumer = events.Consumer(database, redis, producer="payment", topic="payment", group="trade", handler=on_payment)
     relay = events.OutboxRelay(database, redis)
     return ServiceApp(
         registrations=[
-            Registration(rpc.add_TradeServiceServicer_to_server, TradeServicer(SqlUnitOfWork(database), GrpcPayments(mesh)),
+            Registration(rpc.add_TradeServiceServicer_to_server, TradeServicer(uow, GrpcPayments(mesh), risk, member_uow),
                          SERVICES["TradeService"].full_name),
-            Registration(rpc.add_CashierServiceServicer_to_server, rpc.CashierServiceServicer(), SERVICES["CashierService"].full_name),
-            Registration(rpc.add_MemberServiceServicer_to_server, rpc.MemberServiceServicer(), SERVICES["MemberService"].full_name),
+            Registration(rpc.add_CashierServiceServicer_to_server,
+                         CashierServicer(uow, member_uow, tokens, risk, parse_method_table(settings.cashier_methods)),
+                         SERVICES["CashierService"].full_name),
+            Registration(rpc.add_MemberServiceServicer_to_server, MemberServicer(member_uow, vault, tokens),
+                         SERVICES["MemberService"].full_name),
         ],
-        workers=[relay.run, consumer.run],
+        workers=[relay.run, consumer.run, close_expired_orders],
         closers=[mesh.close, redis.close, database.close],
     )

@@ -61,3 +61,70 @@ class Order:
 
     def is_expired(self, now: dt.datetime) -> bool:
         return self.state == OrderState.WAIT_PAY and now >= self.expire_time
+
+
+@dataclass(frozen=True)
+class OrderPayment:
+    """A payment attempt trade made for an order (the order ↔ payment association)."""
+    order_id: str
+    request_id: str
+    method: int
+    payment_id: str = ""
+    state: str = ""
+    failure_reason: str = ""
+    create_time: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    orders: list[Order]
+    next_page_token: str
+
+
+@dataclass(frozen=True)
+class Member:
+    member_id: str
+    display_name: str
+    mobile_ticket: str
+    has_payment_password: bool
+    create_time: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    card_id: str
+    member_id: str
+    card_no_ticket: str
+    holder_ticket: str
+    digest: str
+    masked_card_no: str
+    card_bin: str
+    card_org: str
+    create_time: dt.datetime | None = None
+
+
+def card_org(card_no: str) -> str:
+    """Card organization from the BIN (leading digits)."""
+    if card_no.startswith("4"):
+        return "VISA"
+    if card_no[:2] in {"51", "52", "53", "54", "55"} or 2221 <= int(card_no[:4]) <= 2720:
+        return "MASTERCARD"
+    if card_no[:2] in {"34", "37"}:
+        return "AMEX"
+    if card_no.startswith("62"):
+        return "UNIONPAY"
+    return "OTHER"
+
+
+def luhn_ok(card_no: str) -> bool:
+    if not card_no.isdigit() or not 12 <= len(card_no) <= 19:
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(card_no)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def mask_card_no(card_no: str) -> str:
+    return f"{card_no[:6]}{'*' * (len(card_no) - 10)}{card_no[-4:]}"

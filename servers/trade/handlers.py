@@ -4,17 +4,27 @@
   2. payment.CreatePayment with a request id derived from it (idempotent in payment)
   3. payment FAILED → CAS PAYING → WAIT_PAY (the payer may try again)
   4. payment SUCCEEDED → the order becomes PAID when payment's outbox event arrives
+
+Before step 1 risk decides (unless this is a retry of an attempt that already passed): with a
+risk ticket from Verify, trade redeems it (single use, bound to order, amount and member);
+without one, trade asks Assess, which answers ACCEPT (a ticket trade redeems at once),
+CHALLENGE (refused with the challenge to pass), REVIEW or REJECT (refused).
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 
 from servers.kernel.ids import new_id
 from servers.kernel.money import Money
 from servers.trade import errors
-from servers.trade.domain import EXPIRE_SECONDS_DEFAULT, Order, OrderState, check_transition
-from servers.trade.ports import OrderRepository, PaymentPort, PaymentResult, UnitOfWork
+from servers.trade.domain import EXPIRE_SECONDS_DEFAULT, Order, OrderPage, OrderPayment, OrderState, SavedCard, check_transition
+from servers.trade.ports import OrderRepository, PayContext, PaymentPort, PaymentResult, RiskPort, UnitOfWork
+
+PAGE_SIZE_DEFAULT = 50
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,101 @@ async def get_order(uow: UnitOfWork, order_id: str) -> Order:
     return await uow(work)
 
 
-async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, request_id: str, method: int, risk_ticket: str) -> tuple[Order, PaymentResult | None]:
+async def get_order_with_payments(uow: UnitOfWork, order_id: str) -> tuple[Order, list[OrderPayment]]:
+    async def work(repo: OrderRepository) -> tuple[Order, list[OrderPayment]]:
+        order = await repo.get(order_id)
+        if order is None:
+            raise errors.order_not_found(order_id)
+        return order, await repo.attempts(order_id)
+    return await uow(work)
+
+
+def _filter_key(merchant_id: str, state: int, start: dt.datetime | None, end: dt.datetime | None) -> str:
+    return hashlib.sha256(f"{merchant_id}|{state}|{start}|{end}".encode()).hexdigest()[:16]
+
+
+async def list_orders(uow: UnitOfWork, merchant_id: str, state: int, start: dt.datetime | None, end: dt.datetime | None,
+                      page_size: int, page_token: str) -> OrderPage:
+    """AIP-158: the token carries the keyset of the last row and a digest of the filter it belongs to."""
+    limit, key, after = page_size or PAGE_SIZE_DEFAULT, _filter_key(merchant_id, state, start, end), None
+    if page_token:
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(page_token.encode()))
+            after = (dt.datetime.fromisoformat(raw["t"]), str(raw["id"]))
+            valid = raw["f"] == key
+        except (ValueError, KeyError, TypeError):
+            valid = False
+        if not valid:
+            raise errors.page_token_invalid()
+    rows = await uow(lambda repo: repo.list(merchant_id, state, start, end, after, limit + 1))
+    token = ""
+    if len(rows) > limit:
+        rows, last = rows[:limit], rows[limit - 1]
+        assert last.create_time is not None
+        token = base64.urlsafe_b64encode(json.dumps({"t": last.create_time.isoformat(), "id": last.order_id, "f": key}).encode()).decode()
+    return OrderPage(rows, token)
+
+
+async def _close(repo: OrderRepository, order: Order, reason: str) -> Order | None:
+    check_transition(order, OrderState.CLOSED)
+    closed = await repo.transition(order, OrderState.CLOSED)
+    if closed is not None:
+        await repo.add_event("order.closed", {"order_id": order.order_id, "merchant_id": order.merchant_id, "reason": reason,
+                                              "notify_url": order.notify_url})
+    return closed
+
+
+async def close_order(uow: UnitOfWork, order_id: str) -> Order:
+    """WAIT_PAY → CLOSED. Closing a closed order returns it; any other state is FAILED_PRECONDITION."""
+    async def work(repo: OrderRepository) -> Order:
+        order = await repo.get(order_id)
+        if order is None:
+            raise errors.order_not_found(order_id)
+        if order.state == OrderState.CLOSED:
+            return order
+        closed = await _close(repo, order, "MERCHANT")
+        if closed is None:  # lost the CAS: report the state that won
+            current = await repo.get(order_id)
+            assert current is not None
+            check_transition(current, OrderState.CLOSED)
+            raise errors.illegal_transition(order_id, current.state.name, OrderState.CLOSED.name)
+        return closed
+    return await uow(work)
+
+
+async def close_expired(uow: UnitOfWork, batch: int = 100) -> int:
+    """One sweep of the expiry worker: closes unpaid orders past their expiry (CAS; replicas skip locked rows)."""
+    async def work(repo: OrderRepository) -> int:
+        closed = 0
+        for order in await repo.expired_unpaid(_now(), batch):
+            closed += await _close(repo, order, "EXPIRED") is not None
+        return closed
+    return await uow(work)
+
+
+async def _risk_gate(risk: RiskPort, ctx: PayContext, risk_ticket: str) -> str:
+    if not risk_ticket:
+        verdict = await risk.assess(ctx)
+        if verdict.decision == "DECISION_CHALLENGE":
+            raise errors.risk_challenge_required(verdict.decision_id, verdict.challenge_id, ",".join(verdict.challenge_types))
+        if verdict.decision == "DECISION_REVIEW":
+            raise errors.risk_review(verdict.decision_id)
+        if verdict.decision != "DECISION_ACCEPT":
+            raise errors.risk_rejected(verdict.decision_id)
+        risk_ticket = verdict.ticket
+    await risk.redeem(ctx, risk_ticket)
+    return risk_ticket
+
+
+async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, request_id: str, method: int, risk_ticket: str,
+                    risk: RiskPort | None = None, card: SavedCard | None = None, device_id: str = "", client_ip: str = "",
+                    member_create_time: dt.datetime | None = None) -> tuple[Order, PaymentResult | None]:
+    current = await get_order(uow, order_id)
+    retry = current.pay_request_id == request_id and current.state in (OrderState.PAYING, OrderState.PAID)
+    if risk is not None and not retry and current.state == OrderState.WAIT_PAY and not current.is_expired(_now()):
+        ctx = PayContext(current, method, request_id, card, member_create_time, device_id, client_ip)
+        risk_ticket = await _risk_gate(risk, ctx, risk_ticket)
+
     async def start(repo: OrderRepository) -> Order:
         order = await repo.get(order_id)
         if order is None:
@@ -73,15 +177,13 @@ async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, reque
         if order.state == OrderState.CLOSED and _now() >= order.expire_time:
             return order  # closed by expiry: refused as expired (below)
         if order.is_expired(_now()):
-            closed = await repo.transition(order, OrderState.CLOSED)
-            if closed is not None:
-                await repo.add_event("order.closed", {"order_id": order.order_id, "reason": "EXPIRED"})
-            return closed or order  # commit the close, then refuse (below)
+            return await _close(repo, order, "EXPIRED") or order  # commit the close, then refuse (below)
         if order.state != OrderState.WAIT_PAY:
             raise errors.order_not_payable(order_id, order.state.name)
         moved = await repo.transition(order, OrderState.PAYING, pay_request_id=request_id)
         if moved is None:
             raise errors.order_not_payable(order_id, "being paid by another request")
+        await repo.record_attempt(OrderPayment(order_id, request_id, method, state="PENDING"))
         return moved
 
     order = await uow(start)
@@ -90,11 +192,16 @@ async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, reque
     if order.state == OrderState.PAID:
         return order, None
     result = await payments.pay(order, request_id, method, risk_ticket)
-    if result.state == "PAYMENT_STATE_FAILED":
-        order = await uow(lambda repo: _reopen(repo, order_id, request_id))
-    else:
-        order = await get_order(uow, order_id)
-    return order, result
+
+    async def settle(repo: OrderRepository) -> Order:
+        await repo.record_attempt(OrderPayment(order_id, request_id, method, result.payment_id, result.state, result.failure_reason))
+        if result.state == "PAYMENT_STATE_FAILED":
+            return await _reopen(repo, order_id, request_id)
+        current = await repo.get(order_id)
+        assert current is not None
+        return current
+
+    return await uow(settle), result
 
 
 async def _reopen(repo: OrderRepository, order_id: str, request_id: str) -> Order:

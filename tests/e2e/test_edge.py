@@ -69,19 +69,23 @@ async def test_grpc_bad_input_is_invalid_argument_with_bad_request(via_envoy):
     assert {v.field for v in bad.field_violations} >= {"out_trade_no", "amount"}
 
 
-async def test_services_not_landed_yet_answer_unimplemented_but_are_healthy(edge, rest):
+async def test_every_service_is_healthy_and_operations_not_landed_yet_answer_unimplemented(edge, rest):
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+    from paymesh.payment.v1 import payment_service_pb2 as payment_api
+
     async with grpc.aio.insecure_channel(edge) as channel:
-        for svc in ("risk", "channel", "ufs", "ues", "ledger"):
+        for svc in ("trade", "risk", "payment", "channel", "ledger", "ufs", "ues"):
             reply = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), metadata=(("x-paymesh-service", svc),))
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
-        with pytest.raises(grpc.aio.AioRpcError) as err:
-            await channel.unary_unary("/paymesh.trade.v1.CashierService/GetCashier",
-                                      request_serializer=trade_api.GetCashierRequest.SerializeToString,
-                                      response_deserializer=trade_api.GetCashierResponse.FromString)(trade_api.GetCashierRequest(token="t"))
+        with pytest.raises(grpc.aio.AioRpcError) as err:  # settlement is the issue after the payment engine
+            await channel.unary_unary("/paymesh.payment.v1.SettlementService/GetSettlementBatch",
+                                      request_serializer=payment_api.GetSettlementBatchRequest.SerializeToString,
+                                      response_deserializer=payment_api.GetSettlementBatchResponse.FromString)(
+                payment_api.GetSettlementBatchRequest(batch_id="stb_x"))
         assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert rest.get("/v1/cashier/some-token").status_code == 501
+    r = rest.get("/v1/settlement-batches/stb_x")
+    assert r.status_code == 501 and r.headers["content-type"].startswith("application/json")
 
 
 def test_grpcurl_lists_every_service_and_calls_through_envoy(edge):

@@ -65,11 +65,17 @@ async def test_rest_payment_flow_is_paid_by_event_with_one_context_id_everywhere
 
     # One trace holds Envoy, trade, payment and ledger spans of the pay request, all under the context id.
     home = Path(env["PAYMESH_HOME"]) / "traces"
-    spans = await asyncio.to_thread(traces.wait_for_flow, home, ctx, {"envoy", "trade", "payment", "ledger"}, 20.0)
-    by_trace: dict[str, set[str]] = {}
-    for span in spans:
-        by_trace.setdefault(span["trace_id"], set()).add(span["service"])
-    assert any({"paymesh-envoy", "paymesh-trade", "paymesh-payment", "paymesh-ledger"} <= services for services in by_trace.values()), by_trace
+    wanted = {"paymesh-envoy", "paymesh-trade", "paymesh-payment", "paymesh-ledger"}
+
+    async def one_trace_with_every_hop():
+        by_trace: dict[str, set[str]] = {}
+        for span in traces.flow(traces.load_spans(home), ctx):
+            by_trace.setdefault(span["trace_id"], set()).add(span["service"])
+        return by_trace if any(wanted <= services for services in by_trace.values()) else None
+
+    by_trace = await eventually(one_trace_with_every_hop, timeout_s=20, interval_s=0.3)
+    assert by_trace, "no trace holds Envoy, trade, payment and ledger spans"
+    spans = traces.flow(traces.load_spans(home), ctx)
     pay_trace = next(t for t, s in by_trace.items() if "paymesh-ledger" in s and "paymesh-payment" in s)
     untagged = [(s["service"], s["name"]) for s in spans if s["trace_id"] == pay_trace and s["attributes"].get("paymesh.context_id") != ctx]
     assert not untagged

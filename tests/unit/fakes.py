@@ -25,7 +25,8 @@ class FakeOrders:
     async def insert(self, order: Order) -> bool:
         if any((o.merchant_id, o.out_trade_no) == (order.merchant_id, order.out_trade_no) for o in self.orders.values()):
             return False
-        self.orders[order.order_id] = order
+        import datetime as dt
+        self.orders[order.order_id] = dataclasses.replace(order, create_time=order.create_time or dt.datetime.now(dt.timezone.utc))
         return True
 
     async def get(self, order_id: str):
@@ -45,6 +46,22 @@ class FakeOrders:
     async def add_event(self, event_type: str, payload: dict) -> None:
         self.events.append((event_type, payload))
 
+    # trade: listing, expiry and payment attempts
+    async def list(self, merchant_id, state, start, end, after, limit):
+        rows = sorted((o for o in self.orders.values() if o.merchant_id == merchant_id and (not state or o.state == state)),
+                      key=lambda o: (o.create_time, o.order_id), reverse=True)
+        return [o for o in rows if after is None or (o.create_time, o.order_id) < after][:limit]
+
+    async def expired_unpaid(self, now, limit):
+        return [o for o in self.orders.values() if o.is_expired(now)][:limit]
+
+    async def record_attempt(self, attempt) -> None:
+        self.attempts_by_key = getattr(self, "attempts_by_key", {})
+        self.attempts_by_key[(attempt.order_id, attempt.request_id)] = attempt
+
+    async def attempts(self, order_id: str):
+        return [a for (o, _), a in getattr(self, "attempts_by_key", {}).items() if o == order_id]
+
 
 class FakePayments:
     def __init__(self, state: str = "PAYMENT_STATE_SUCCEEDED", reason: str = ""):
@@ -56,16 +73,19 @@ class FakePayments:
 
 
 class FakePaymentRepo:
+    """Payments, instructions and fee plans in memory; a unit of work is all-or-nothing."""
+
     def __init__(self):
         self.rows: dict[str, tuple[Payment, bytes]] = {}
         self.events: list[tuple[str, dict]] = []
+        self.plans: dict[str, list] = {}
 
     async def __call__(self, work):
-        snapshot = (dict(self.rows), list(self.events))
+        snapshot = (dict(self.rows), list(self.events), {k: list(v) for k, v in self.plans.items()})
         try:
             return await work(self)
         except BaseException:
-            self.rows, self.events = snapshot
+            self.rows, self.events, self.plans = snapshot
             raise
 
     async def find_by_request(self, request_id: str):
@@ -89,27 +109,94 @@ class FakePaymentRepo:
         self.rows[payment.payment_id] = (moved, digest)
         return moved
 
+    async def set_instruction(self, instruction, expected, target, **changes) -> bool:
+        for pid, (p, digest) in self.rows.items():
+            for i, ins in enumerate(p.instructions):
+                if ins.instruction_id == instruction.instruction_id:
+                    if ins.state != expected:
+                        return False
+                    items = list(p.instructions)
+                    items[i] = dataclasses.replace(ins, state=target, **changes)
+                    self.rows[pid] = (dataclasses.replace(p, instructions=tuple(items)), digest)
+                    return True
+        return False
+
+    async def add_refunded(self, payment_id: str, delta_minor: int):
+        p, digest = self.rows[payment_id]
+        if not 0 <= p.refunded_minor + delta_minor <= p.amount.amount_minor:
+            return None
+        moved = dataclasses.replace(p, refunded_minor=p.refunded_minor + delta_minor, version=p.version + 1)
+        self.rows[payment_id] = (moved, digest)
+        return moved
+
     async def add_event(self, event_type: str, payload: dict) -> None:
         self.events.append((event_type, payload))
 
-    async def list_by_order(self, order_id: str):
-        return [p for p, _ in self.rows.values() if p.order_id == order_id]
+    async def list_payments(self, filters, page_size, after):
+        rows = sorted((p for p, _ in self.rows.values() if p.payment_id > after and all(getattr(p, k) == v for k, v in filters.items())),
+                      key=lambda p: p.payment_id)
+        return rows[:page_size]
+
+    async def latest_fee_plan(self, merchant_id):
+        return (self.plans.get(merchant_id) or [None])[-1]
+
+    async def fee_plan(self, merchant_id, version):
+        return next((p for p in self.plans.get(merchant_id, []) if p.version == version), None)
+
+    async def insert_fee_plan(self, plan):
+        versions = self.plans.setdefault(plan.merchant_id, [])
+        stored = dataclasses.replace(plan, version=len(versions) + 1)
+        versions.append(stored)
+        return stored
 
 
 class FakeLedger:
-    """Books idempotently per payment; can be told to decline or to fail like a network."""
+    """Books idempotently per request id; can be told to decline or to fail like a network."""
 
     def __init__(self):
         self.booked: dict[str, list[str]] = {}
+        self.reversed: list[str] = []
         self.decline: str = ""
         self.unavailable_times = 0
 
-    async def book_order_payment(self, payment: Payment) -> list[str]:
+    def _book(self, request_id: str) -> list[str]:
         from servers.payment import errors
 
         if self.unavailable_times:
             self.unavailable_times -= 1
             raise errors.ledger_unavailable()
         if self.decline:
-            raise errors.LedgerDeclined(self.decline)
-        return self.booked.setdefault(payment.payment_id, [f"txn_{len(self.booked) + 1}"])
+            raise errors.Declined(self.decline)
+        return self.booked.setdefault(request_id, [f"txn_{len(self.booked) + 1}"])
+
+    async def pay_from_wallet(self, payment, instruction):
+        return self._book(f"payment:{payment.payment_id}:{instruction.seq}")
+
+    async def charge_fee(self, payment):
+        return self._book(f"payment:{payment.payment_id}:fee")
+
+    async def refund_to_wallet(self, refund):
+        return self._book(f"refund:{refund.payment_id}")
+
+    async def transfer_between_members(self, payment):
+        return self._book(f"transfer:{payment.payment_id}")
+
+    async def reverse(self, request_id, transfer_ids):
+        self.reversed += transfer_ids
+
+
+class FakeTool:
+    """A payment tool over a FakeLedger, or one that always declines."""
+
+    def __init__(self, ledger: FakeLedger, decline: str = ""):
+        self.ledger, self.decline = ledger, decline
+
+    async def execute(self, payment, instruction):
+        from servers.payment import errors
+
+        if self.decline:
+            raise errors.Declined(self.decline)
+        return await self.ledger.pay_from_wallet(payment, instruction)
+
+    async def compensate(self, payment, instruction):
+        await self.ledger.reverse(instruction.instruction_id, list(instruction.ledger_transfer_ids))

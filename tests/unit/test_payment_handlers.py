@@ -1,51 +1,139 @@
-"""The payment engine's pay step with fakes: every crash point is resumable by a retry."""
+"""The payment engine with fakes: fees and plans, compensation, refunds, transfers, and every
+crash point resumable by a retry."""
 from __future__ import annotations
 
 import pytest
 
-from servers.kernel.errors import AlreadyExists, FailedPrecondition, Unavailable
+from servers.kernel.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unavailable
 from servers.kernel.money import Money
-from servers.payment import handlers
-from servers.payment.domain import PaymentMethod, PaymentState, PayOrder, check_transition
-from tests.unit.fakes import FakeLedger, FakePaymentRepo
+from servers.payment import fees, handlers
+from servers.payment.domain import (DEFAULT_TOOLS, InstructionState, MemberTransfer, PaymentMethod, PaymentState, PayOrder, Refund,
+                                    check_transition)
+from tests.unit.fakes import FakeLedger, FakePaymentRepo, FakeTool
+
+B, CARD = PaymentMethod.BALANCE, PaymentMethod.CARD_3DS
 
 
-def cmd(request_id="r1", digest=b"h1", method=PaymentMethod.BALANCE) -> PayOrder:
-    return PayOrder(request_id, digest, "ord_1", "m1", "mem1", Money("EUR", 500), method, "ctx_1")
+def cmd(request_id="r1", digest=b"h1", method=B, amount=500, parts=()) -> PayOrder:
+    return PayOrder(request_id, digest, "ord_1", "m1", "mem1", Money("EUR", amount), method, "ctx_1", parts)
+
+
+def engine(decline_channel: str = ""):
+    repo, ledger = FakePaymentRepo(), FakeLedger()
+    tools = {"balance": FakeTool(ledger), "channel": FakeTool(ledger, decline_channel)}
+    return repo, ledger, tools
+
+
+async def pay(repo, ledger, tools, command):
+    return await handlers.pay_order(repo, tools, ledger, command, DEFAULT_TOOLS)
 
 
 async def test_success_books_once_and_publishes_one_event():
-    repo, ledger = FakePaymentRepo(), FakeLedger()
-    payment = await handlers.pay_order(repo, ledger, cmd())
+    repo, ledger, tools = engine()
+    payment = await pay(repo, ledger, tools, cmd())
     assert payment.state == PaymentState.SUCCEEDED and payment.ledger_transfer_ids == ("txn_1",)
-    assert (await handlers.pay_order(repo, ledger, cmd())).payment_id == payment.payment_id
+    assert [i.state for i in payment.instructions] == [InstructionState.SUCCEEDED]
+    assert (await pay(repo, ledger, tools, cmd())).payment_id == payment.payment_id
     assert [e for e, _ in repo.events] == ["payment.succeeded"] and len(ledger.booked) == 1
 
 
+async def test_fee_comes_from_the_versioned_plan_and_is_booked():
+    repo, ledger, tools = engine()
+    await handlers.set_fee_plan(repo, "m1", (fees.FeeRule(0, "EUR", percent_bps=250, fixed_minor=30),))
+    plan2 = await handlers.set_fee_plan(repo, "m1", (fees.FeeRule(0, "EUR", percent_bps=100, fixed_minor=10, min_minor=20),))
+    payment = await pay(repo, ledger, tools, cmd(amount=1000))
+    assert plan2.version == 2 and payment.fee_plan_version == 2 and payment.fee == Money("EUR", 20)
+    assert "payment:%s:fee" % payment.payment_id in ledger.booked
+
+
+@pytest.mark.parametrize("rule, amount, fee", [
+    (fees.FeeRule(0, "EUR", percent_bps=250), 1999, 50),        # 49.975 rounds half up
+    (fees.FeeRule(0, "EUR", percent_bps=250), 1998, 50),        # 49.95
+    (fees.FeeRule(0, "EUR", percent_bps=250), 1, 0),
+    (fees.FeeRule(0, "EUR", fixed_minor=30, max_minor=25), 1000, 25),
+    (fees.FeeRule(0, "EUR", fixed_minor=500), 100, 100),        # never more than the amount
+    (fees.FeeRule(0, "USD", fixed_minor=30), 1000, 0),          # another currency's rule does not apply
+    (fees.FeeRule(int(B), "EUR", fixed_minor=7), 1000, 7),
+])
+def test_fee_rules(rule, amount, fee):
+    assert fees.compute_fee(fees.FeePlan("m1", 1, (rule,)), B, Money("EUR", amount)) == Money("EUR", fee)
+
+
+def test_partial_refunds_return_exactly_the_original_fee():
+    fee, paid = Money("EUR", 33), Money("EUR", 1000)
+    shares, refunded = [], Money("EUR", 0)
+    for part in (333, 333, 334):
+        shares.append(fees.refund_fee(fee, paid, Money("EUR", part), refunded).amount_minor)
+        refunded += Money("EUR", part)
+    assert sum(shares) == 33
+
+
+async def test_a_declined_later_instruction_compensates_the_earlier_ones():
+    repo, ledger, tools = engine(decline_channel="CARD_DECLINED")
+    payment = await pay(repo, ledger, tools, cmd(amount=700, parts=((CARD, Money("EUR", 400)), (B, Money("EUR", 300)))))
+    assert payment.state == PaymentState.FAILED and payment.failure_reason == "CARD_DECLINED"
+    balance, card = payment.instructions
+    assert (balance.tool, balance.state) == ("balance", InstructionState.COMPENSATED)  # balance ran first
+    assert card.state == InstructionState.FAILED
+    assert ledger.reversed == list(balance.ledger_transfer_ids) and [e for e, _ in repo.events] == ["payment.failed"]
+
+
+async def test_parts_must_add_up():
+    repo, ledger, tools = engine()
+    with pytest.raises(InvalidArgument):
+        await pay(repo, ledger, tools, cmd(amount=700, parts=((B, Money("EUR", 300)),)))
+    assert not repo.rows
+
+
 async def test_ledger_decline_fails_the_payment_with_its_reason():
-    repo, ledger = FakePaymentRepo(), FakeLedger()
+    repo, ledger, tools = engine()
     ledger.decline = "INSUFFICIENT_FUNDS"
-    payment = await handlers.pay_order(repo, ledger, cmd())
+    payment = await pay(repo, ledger, tools, cmd())
     assert payment.state == PaymentState.FAILED and payment.failure_reason == "INSUFFICIENT_FUNDS"
-    assert [e for e, _ in repo.events] == ["payment.failed"]
 
 
 async def test_ledger_outage_leaves_processing_and_a_retry_finishes_the_same_payment():
-    repo, ledger = FakePaymentRepo(), FakeLedger()
+    repo, ledger, tools = engine()
     ledger.unavailable_times = 1
     with pytest.raises(Unavailable):
-        await handlers.pay_order(repo, ledger, cmd())
+        await pay(repo, ledger, tools, cmd())
     [(stuck, _)] = repo.rows.values()
     assert stuck.state == PaymentState.PROCESSING
-    done = await handlers.pay_order(repo, ledger, cmd())
-    assert done.payment_id == stuck.payment_id and done.state == PaymentState.SUCCEEDED
+    done = await pay(repo, ledger, tools, cmd())
+    assert done.payment_id == stuck.payment_id and done.state == PaymentState.SUCCEEDED and len(ledger.booked) == 1
 
 
 async def test_reusing_a_request_id_for_another_payment_is_refused():
-    repo = FakePaymentRepo()
-    await handlers.pay_order(repo, FakeLedger(), cmd())
+    repo, ledger, tools = engine()
+    await pay(repo, ledger, tools, cmd())
     with pytest.raises(AlreadyExists):
-        await handlers.pay_order(repo, FakeLedger(), cmd(digest=b"other"))
+        await pay(repo, ledger, tools, cmd(digest=b"other"))
+
+
+async def test_refunds_never_exceed_what_was_paid_and_failed_refunds_release_the_amount():
+    repo, ledger, tools = engine()
+    paid = await pay(repo, ledger, tools, cmd(amount=1000))
+    r1 = await handlers.refund(repo, ledger, Refund("rf1", b"a", paid.payment_id, Money("EUR", 600), "", "ctx"))
+    assert r1.state == PaymentState.SUCCEEDED and r1.original_payment_id == paid.payment_id
+    with pytest.raises(FailedPrecondition) as err:
+        await handlers.refund(repo, ledger, Refund("rf2", b"b", paid.payment_id, Money("EUR", 401), "", "ctx"))
+    assert err.value.reason == "REFUND_EXCEEDS_PAID"
+    ledger.decline = "INSUFFICIENT_FUNDS"  # e.g. the merchant was already settled
+    failed = await handlers.refund(repo, ledger, Refund("rf3", b"c", paid.payment_id, Money("EUR", 400), "", "ctx"))
+    assert failed.state == PaymentState.FAILED
+    assert (await repo.get(paid.payment_id)).refunded_minor == 600
+    ledger.decline = ""
+    last = await handlers.refund(repo, ledger, Refund("rf4", b"d", paid.payment_id, Money("EUR", 400), "", "ctx"))
+    assert last.state == PaymentState.SUCCEEDED and (await repo.get(paid.payment_id)).refunded_minor == 1000
+    assert (await handlers.refund(repo, ledger, Refund("rf4", b"d", paid.payment_id, Money("EUR", 400), "", "ctx"))).payment_id == last.payment_id
+
+
+async def test_member_transfer_and_queries():
+    repo, ledger, tools = engine()
+    t = await handlers.member_transfer(repo, ledger, MemberTransfer("t1", b"t", "mem1", "mem2", Money("EUR", 5), "ctx_9"))
+    assert t.state == PaymentState.SUCCEEDED and t.to_member_id == "mem2"
+    page, token = await handlers.list_payments(repo, {"context_id": "ctx_9"}, 0, "")
+    assert [p.payment_id for p in page] == [t.payment_id] and token == ""
 
 
 def test_state_machine_refuses_leaving_a_final_state():

@@ -24,9 +24,10 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from paymesh.common.v1 import money_pb2 as paymesh_dot_common_dot_v1_dot_money__pb2
+from paymesh.common.v1 import options_pb2 as paymesh_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n paymesh/payment/v1/payment.proto\x12\x12paymesh.payment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dpaymesh/common/v1/money.proto\"\x80\x04\n\x07Payment\x12\x12\n\npayment_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12-\n\x04kind\x18\x03 \x01(\x0e\x32\x1f.paymesh.payment.v1.PaymentKind\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12\x13\n\x0bmerchant_id\x18\x05 \x01(\t\x12\x17\n\x0fpayer_member_id\x18\x06 \x01(\t\x12(\n\x06\x61mount\x18\x07 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12%\n\x03\x66\x65\x65\x18\x08 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12\x31\n\x06method\x18\t \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethod\x12/\n\x05state\x18\n \x01(\x0e\x32 .paymesh.payment.v1.PaymentState\x12\x16\n\x0e\x66\x61ilure_reason\x18\x0b \x01(\t\x12\x12\n\ncontext_id\x18\x0c \x01(\t\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13ledger_transfer_ids\x18\x0f \x03(\t\"\x8a\x03\n\x0fSettlementBatch\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x13\n\x0bmerchant_id\x18\x02 \x01(\t\x12/\n\x0b\x63utoff_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x05gross\x18\x04 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12&\n\x04\x66\x65\x65s\x18\x05 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12)\n\x07refunds\x18\x06 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12%\n\x03net\x18\x07 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12\x12\n\nline_count\x18\x08 \x01(\x05\x12\x37\n\x05state\x18\t \x01(\x0e\x32(.paymesh.payment.v1.SettlementBatchState\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xab\x01\n\rPaymentMethod\x12\x1e\n\x1aPAYMENT_METHOD_UNSPECIFIED\x10\x00\x12\x1a\n\x16PAYMENT_METHOD_BALANCE\x10\x01\x12\x1b\n\x17PAYMENT_METHOD_CARD_3DS\x10\x02\x12\x1f\n\x1bPAYMENT_METHOD_CARD_NON_3DS\x10\x03\x12 \n\x1cPAYMENT_METHOD_BANK_TRANSFER\x10\x04*\xab\x01\n\x0bPaymentKind\x12\x1c\n\x18PAYMENT_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12PAYMENT_KIND_ORDER\x10\x01\x12\x17\n\x13PAYMENT_KIND_TOP_UP\x10\x02\x12\x19\n\x15PAYMENT_KIND_WITHDRAW\x10\x03\x12\x17\n\x13PAYMENT_KIND_REFUND\x10\x04\x12\x19\n\x15PAYMENT_KIND_TRANSFER\x10\x05*\xb8\x01\n\x0cPaymentState\x12\x1d\n\x19PAYMENT_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15PAYMENT_STATE_CREATED\x10\x01\x12\x1c\n\x18PAYMENT_STATE_PROCESSING\x10\x02\x12\x1b\n\x17PAYMENT_STATE_SUCCEEDED\x10\x03\x12\x18\n\x14PAYMENT_STATE_FAILED\x10\x04\x12\x19\n\x15PAYMENT_STATE_UNKNOWN\x10\x05*\xa9\x01\n\x14SettlementBatchState\x12&\n\"SETTLEMENT_BATCH_STATE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bSETTLEMENT_BATCH_STATE_OPEN\x10\x01\x12\"\n\x1eSETTLEMENT_BATCH_STATE_SETTLED\x10\x02\x12$\n SETTLEMENT_BATCH_STATE_CANCELLED\x10\x03\x42\x1eZ\x1cpaymesh/payment/v1;paymentv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n paymesh/payment/v1/payment.proto\x12\x12paymesh.payment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dpaymesh/common/v1/money.proto\x1a\x1fpaymesh/common/v1/options.proto\"\xb0\x05\n\x07Payment\x12\x12\n\npayment_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12-\n\x04kind\x18\x03 \x01(\x0e\x32\x1f.paymesh.payment.v1.PaymentKind\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12\x13\n\x0bmerchant_id\x18\x05 \x01(\t\x12\x17\n\x0fpayer_member_id\x18\x06 \x01(\t\x12(\n\x06\x61mount\x18\x07 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12%\n\x03\x66\x65\x65\x18\x08 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12\x31\n\x06method\x18\t \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethod\x12/\n\x05state\x18\n \x01(\x0e\x32 .paymesh.payment.v1.PaymentState\x12\x16\n\x0e\x66\x61ilure_reason\x18\x0b \x01(\t\x12\x12\n\ncontext_id\x18\x0c \x01(\t\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13ledger_transfer_ids\x18\x0f \x03(\t\x12\x18\n\x10\x66\x65\x65_plan_version\x18\x10 \x01(\x05\x12\x1b\n\x13original_payment_id\x18\x11 \x01(\t\x12*\n\x08refunded\x18\x12 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12\x14\n\x0cto_member_id\x18\x13 \x01(\t\x12\x35\n\x0cinstructions\x18\x14 \x03(\x0b\x32\x1f.paymesh.payment.v1.Instruction\"\x87\x02\n\x0bInstruction\x12\x16\n\x0einstruction_id\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\x05\x12\x31\n\x06method\x18\x03 \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethod\x12(\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12\x33\n\x05state\x18\x05 \x01(\x0e\x32$.paymesh.payment.v1.InstructionState\x12\x0c\n\x04tool\x18\x06 \x01(\t\x12\x1b\n\x13ledger_transfer_ids\x18\x07 \x03(\t\x12\x16\n\x0e\x66\x61ilure_reason\x18\x08 \x01(\t\"\xe2\x01\n\x07\x46\x65\x65Rule\x12\x39\n\x06method\x18\x01 \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethodB\x06\xca\xf3\x18\x02@\x01\x12)\n\rcurrency_code\x18\x02 \x01(\tB\x12\xca\xf3\x18\x0e\x08\x01\"\n^[A-Z]{3}$\x12\x1e\n\x0bpercent_bps\x18\x03 \x01(\x05\x42\t\xca\xf3\x18\x05(\x00\x30\x90N\x12\x1b\n\x0b\x66ixed_minor\x18\x04 \x01(\x03\x42\x06\xca\xf3\x18\x02(\x00\x12\x19\n\tmin_minor\x18\x05 \x01(\x03\x42\x06\xca\xf3\x18\x02(\x00\x12\x19\n\tmax_minor\x18\x06 \x01(\x03\x42\x06\xca\xf3\x18\x02(\x00\"\x8c\x01\n\x07\x46\x65\x65Plan\x12\x13\n\x0bmerchant_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12*\n\x05rules\x18\x03 \x03(\x0b\x32\x1b.paymesh.payment.v1.FeeRule\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8a\x03\n\x0fSettlementBatch\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x13\n\x0bmerchant_id\x18\x02 \x01(\t\x12/\n\x0b\x63utoff_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x05gross\x18\x04 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12&\n\x04\x66\x65\x65s\x18\x05 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12)\n\x07refunds\x18\x06 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12%\n\x03net\x18\x07 \x01(\x0b\x32\x18.paymesh.common.v1.Money\x12\x12\n\nline_count\x18\x08 \x01(\x05\x12\x37\n\x05state\x18\t \x01(\x0e\x32(.paymesh.payment.v1.SettlementBatchState\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xab\x01\n\rPaymentMethod\x12\x1e\n\x1aPAYMENT_METHOD_UNSPECIFIED\x10\x00\x12\x1a\n\x16PAYMENT_METHOD_BALANCE\x10\x01\x12\x1b\n\x17PAYMENT_METHOD_CARD_3DS\x10\x02\x12\x1f\n\x1bPAYMENT_METHOD_CARD_NON_3DS\x10\x03\x12 \n\x1cPAYMENT_METHOD_BANK_TRANSFER\x10\x04*\xab\x01\n\x0bPaymentKind\x12\x1c\n\x18PAYMENT_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12PAYMENT_KIND_ORDER\x10\x01\x12\x17\n\x13PAYMENT_KIND_TOP_UP\x10\x02\x12\x19\n\x15PAYMENT_KIND_WITHDRAW\x10\x03\x12\x17\n\x13PAYMENT_KIND_REFUND\x10\x04\x12\x19\n\x15PAYMENT_KIND_TRANSFER\x10\x05*\xb8\x01\n\x0cPaymentState\x12\x1d\n\x19PAYMENT_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15PAYMENT_STATE_CREATED\x10\x01\x12\x1c\n\x18PAYMENT_STATE_PROCESSING\x10\x02\x12\x1b\n\x17PAYMENT_STATE_SUCCEEDED\x10\x03\x12\x18\n\x14PAYMENT_STATE_FAILED\x10\x04\x12\x19\n\x15PAYMENT_STATE_UNKNOWN\x10\x05*\xb6\x01\n\x10InstructionState\x12!\n\x1dINSTRUCTION_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19INSTRUCTION_STATE_PENDING\x10\x01\x12\x1f\n\x1bINSTRUCTION_STATE_SUCCEEDED\x10\x02\x12\x1c\n\x18INSTRUCTION_STATE_FAILED\x10\x03\x12!\n\x1dINSTRUCTION_STATE_COMPENSATED\x10\x04*\xa9\x01\n\x14SettlementBatchState\x12&\n\"SETTLEMENT_BATCH_STATE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bSETTLEMENT_BATCH_STATE_OPEN\x10\x01\x12\"\n\x1eSETTLEMENT_BATCH_STATE_SETTLED\x10\x02\x12$\n SETTLEMENT_BATCH_STATE_CANCELLED\x10\x03\x42\x1eZ\x1cpaymesh/payment/v1;paymentv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,16 +35,36 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'paymesh.payment.v1.payment_
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'Z\034paymesh/payment/v1;paymentv1'
-  _globals['_PAYMENTMETHOD']._serialized_start=1033
-  _globals['_PAYMENTMETHOD']._serialized_end=1204
-  _globals['_PAYMENTKIND']._serialized_start=1207
-  _globals['_PAYMENTKIND']._serialized_end=1378
-  _globals['_PAYMENTSTATE']._serialized_start=1381
-  _globals['_PAYMENTSTATE']._serialized_end=1565
-  _globals['_SETTLEMENTBATCHSTATE']._serialized_start=1568
-  _globals['_SETTLEMENTBATCHSTATE']._serialized_end=1737
-  _globals['_PAYMENT']._serialized_start=121
-  _globals['_PAYMENT']._serialized_end=633
-  _globals['_SETTLEMENTBATCH']._serialized_start=636
-  _globals['_SETTLEMENTBATCH']._serialized_end=1030
+  _globals['_FEERULE'].fields_by_name['method']._loaded_options = None
+  _globals['_FEERULE'].fields_by_name['method']._serialized_options = b'\312\363\030\002@\001'
+  _globals['_FEERULE'].fields_by_name['currency_code']._loaded_options = None
+  _globals['_FEERULE'].fields_by_name['currency_code']._serialized_options = b'\312\363\030\016\010\001\"\n^[A-Z]{3}$'
+  _globals['_FEERULE'].fields_by_name['percent_bps']._loaded_options = None
+  _globals['_FEERULE'].fields_by_name['percent_bps']._serialized_options = b'\312\363\030\005(\0000\220N'
+  _globals['_FEERULE'].fields_by_name['fixed_minor']._loaded_options = None
+  _globals['_FEERULE'].fields_by_name['fixed_minor']._serialized_options = b'\312\363\030\002(\000'
+  _globals['_FEERULE'].fields_by_name['min_minor']._loaded_options = None
+  _globals['_FEERULE'].fields_by_name['min_minor']._serialized_options = b'\312\363\030\002(\000'
+  _globals['_FEERULE'].fields_by_name['max_minor']._loaded_options = None
+  _globals['_FEERULE'].fields_by_name['max_minor']._serialized_options = b'\312\363\030\002(\000'
+  _globals['_PAYMENTMETHOD']._serialized_start=1880
+  _globals['_PAYMENTMETHOD']._serialized_end=2051
+  _globals['_PAYMENTKIND']._serialized_start=2054
+  _globals['_PAYMENTKIND']._serialized_end=2225
+  _globals['_PAYMENTSTATE']._serialized_start=2228
+  _globals['_PAYMENTSTATE']._serialized_end=2412
+  _globals['_INSTRUCTIONSTATE']._serialized_start=2415
+  _globals['_INSTRUCTIONSTATE']._serialized_end=2597
+  _globals['_SETTLEMENTBATCHSTATE']._serialized_start=2600
+  _globals['_SETTLEMENTBATCHSTATE']._serialized_end=2769
+  _globals['_PAYMENT']._serialized_start=154
+  _globals['_PAYMENT']._serialized_end=842
+  _globals['_INSTRUCTION']._serialized_start=845
+  _globals['_INSTRUCTION']._serialized_end=1108
+  _globals['_FEERULE']._serialized_start=1111
+  _globals['_FEERULE']._serialized_end=1337
+  _globals['_FEEPLAN']._serialized_start=1340
+  _globals['_FEEPLAN']._serialized_end=1480
+  _globals['_SETTLEMENTBATCH']._serialized_start=1483
+  _globals['_SETTLEMENTBATCH']._serialized_end=1877
 # @@protoc_insertion_point(module_scope)

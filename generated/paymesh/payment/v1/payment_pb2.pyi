@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from paymesh.common.v1 import money_pb2 as _money_pb2
+from paymesh.common.v1 import options_pb2 as _options_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -37,6 +38,14 @@ class PaymentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PAYMENT_STATE_FAILED: _ClassVar[PaymentState]
     PAYMENT_STATE_UNKNOWN: _ClassVar[PaymentState]
 
+class InstructionState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INSTRUCTION_STATE_UNSPECIFIED: _ClassVar[InstructionState]
+    INSTRUCTION_STATE_PENDING: _ClassVar[InstructionState]
+    INSTRUCTION_STATE_SUCCEEDED: _ClassVar[InstructionState]
+    INSTRUCTION_STATE_FAILED: _ClassVar[InstructionState]
+    INSTRUCTION_STATE_COMPENSATED: _ClassVar[InstructionState]
+
 class SettlementBatchState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     SETTLEMENT_BATCH_STATE_UNSPECIFIED: _ClassVar[SettlementBatchState]
@@ -60,13 +69,18 @@ PAYMENT_STATE_PROCESSING: PaymentState
 PAYMENT_STATE_SUCCEEDED: PaymentState
 PAYMENT_STATE_FAILED: PaymentState
 PAYMENT_STATE_UNKNOWN: PaymentState
+INSTRUCTION_STATE_UNSPECIFIED: InstructionState
+INSTRUCTION_STATE_PENDING: InstructionState
+INSTRUCTION_STATE_SUCCEEDED: InstructionState
+INSTRUCTION_STATE_FAILED: InstructionState
+INSTRUCTION_STATE_COMPENSATED: InstructionState
 SETTLEMENT_BATCH_STATE_UNSPECIFIED: SettlementBatchState
 SETTLEMENT_BATCH_STATE_OPEN: SettlementBatchState
 SETTLEMENT_BATCH_STATE_SETTLED: SettlementBatchState
 SETTLEMENT_BATCH_STATE_CANCELLED: SettlementBatchState
 
 class Payment(_message.Message):
-    __slots__ = ("payment_id", "request_id", "kind", "order_id", "merchant_id", "payer_member_id", "amount", "fee", "method", "state", "failure_reason", "context_id", "create_time", "update_time", "ledger_transfer_ids")
+    __slots__ = ("payment_id", "request_id", "kind", "order_id", "merchant_id", "payer_member_id", "amount", "fee", "method", "state", "failure_reason", "context_id", "create_time", "update_time", "ledger_transfer_ids", "fee_plan_version", "original_payment_id", "refunded", "to_member_id", "instructions")
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +96,11 @@ class Payment(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     LEDGER_TRANSFER_IDS_FIELD_NUMBER: _ClassVar[int]
+    FEE_PLAN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REFUNDED_FIELD_NUMBER: _ClassVar[int]
+    TO_MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    INSTRUCTIONS_FIELD_NUMBER: _ClassVar[int]
     payment_id: str
     request_id: str
     kind: PaymentKind
@@ -97,7 +116,60 @@ class Payment(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     ledger_transfer_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, payment_id: _Optional[str] = ..., request_id: _Optional[str] = ..., kind: _Optional[_Union[PaymentKind, str]] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., state: _Optional[_Union[PaymentState, str]] = ..., failure_reason: _Optional[str] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ledger_transfer_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    fee_plan_version: int
+    original_payment_id: str
+    refunded: _money_pb2.Money
+    to_member_id: str
+    instructions: _containers.RepeatedCompositeFieldContainer[Instruction]
+    def __init__(self, payment_id: _Optional[str] = ..., request_id: _Optional[str] = ..., kind: _Optional[_Union[PaymentKind, str]] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., state: _Optional[_Union[PaymentState, str]] = ..., failure_reason: _Optional[str] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ledger_transfer_ids: _Optional[_Iterable[str]] = ..., fee_plan_version: _Optional[int] = ..., original_payment_id: _Optional[str] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., to_member_id: _Optional[str] = ..., instructions: _Optional[_Iterable[_Union[Instruction, _Mapping]]] = ...) -> None: ...
+
+class Instruction(_message.Message):
+    __slots__ = ("instruction_id", "seq", "method", "amount", "state", "tool", "ledger_transfer_ids", "failure_reason")
+    INSTRUCTION_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    TOOL_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_TRANSFER_IDS_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    instruction_id: str
+    seq: int
+    method: PaymentMethod
+    amount: _money_pb2.Money
+    state: InstructionState
+    tool: str
+    ledger_transfer_ids: _containers.RepeatedScalarFieldContainer[str]
+    failure_reason: str
+    def __init__(self, instruction_id: _Optional[str] = ..., seq: _Optional[int] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[InstructionState, str]] = ..., tool: _Optional[str] = ..., ledger_transfer_ids: _Optional[_Iterable[str]] = ..., failure_reason: _Optional[str] = ...) -> None: ...
+
+class FeeRule(_message.Message):
+    __slots__ = ("method", "currency_code", "percent_bps", "fixed_minor", "min_minor", "max_minor")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_CODE_FIELD_NUMBER: _ClassVar[int]
+    PERCENT_BPS_FIELD_NUMBER: _ClassVar[int]
+    FIXED_MINOR_FIELD_NUMBER: _ClassVar[int]
+    MIN_MINOR_FIELD_NUMBER: _ClassVar[int]
+    MAX_MINOR_FIELD_NUMBER: _ClassVar[int]
+    method: PaymentMethod
+    currency_code: str
+    percent_bps: int
+    fixed_minor: int
+    min_minor: int
+    max_minor: int
+    def __init__(self, method: _Optional[_Union[PaymentMethod, str]] = ..., currency_code: _Optional[str] = ..., percent_bps: _Optional[int] = ..., fixed_minor: _Optional[int] = ..., min_minor: _Optional[int] = ..., max_minor: _Optional[int] = ...) -> None: ...
+
+class FeePlan(_message.Message):
+    __slots__ = ("merchant_id", "version", "rules", "create_time")
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    merchant_id: str
+    version: int
+    rules: _containers.RepeatedCompositeFieldContainer[FeeRule]
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, merchant_id: _Optional[str] = ..., version: _Optional[int] = ..., rules: _Optional[_Iterable[_Union[FeeRule, _Mapping]]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SettlementBatch(_message.Message):
     __slots__ = ("batch_id", "merchant_id", "cutoff_time", "gross", "fees", "refunds", "net", "line_count", "state", "create_time")

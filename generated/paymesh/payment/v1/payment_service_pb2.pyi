@@ -14,7 +14,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreatePaymentRequest(_message.Message):
-    __slots__ = ("request_id", "order_id", "merchant_id", "payer_member_id", "amount", "method", "risk_ticket")
+    __slots__ = ("request_id", "order_id", "merchant_id", "payer_member_id", "amount", "method", "risk_ticket", "parts")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,7 @@ class CreatePaymentRequest(_message.Message):
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
     RISK_TICKET_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     order_id: str
     merchant_id: str
@@ -29,7 +30,16 @@ class CreatePaymentRequest(_message.Message):
     amount: _money_pb2.Money
     method: _payment_pb2.PaymentMethod
     risk_ticket: str
-    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[_payment_pb2.PaymentMethod, str]] = ..., risk_ticket: _Optional[str] = ...) -> None: ...
+    parts: _containers.RepeatedCompositeFieldContainer[PaymentPart]
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[_payment_pb2.PaymentMethod, str]] = ..., risk_ticket: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[PaymentPart, _Mapping]]] = ...) -> None: ...
+
+class PaymentPart(_message.Message):
+    __slots__ = ("method", "amount")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    method: _payment_pb2.PaymentMethod
+    amount: _money_pb2.Money
+    def __init__(self, method: _Optional[_Union[_payment_pb2.PaymentMethod, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class CreatePaymentResponse(_message.Message):
     __slots__ = ("payment",)
@@ -50,16 +60,18 @@ class GetPaymentResponse(_message.Message):
     def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
 
 class ListPaymentsRequest(_message.Message):
-    __slots__ = ("order_id", "merchant_id", "page_size", "page_token")
+    __slots__ = ("order_id", "merchant_id", "page_size", "page_token", "context_id")
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_ID_FIELD_NUMBER: _ClassVar[int]
     order_id: str
     merchant_id: str
     page_size: int
     page_token: str
-    def __init__(self, order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    context_id: str
+    def __init__(self, order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., context_id: _Optional[str] = ...) -> None: ...
 
 class ListPaymentsResponse(_message.Message):
     __slots__ = ("payments", "next_page_token")
@@ -186,3 +198,31 @@ class ListSettlementBatchesResponse(_message.Message):
     batches: _containers.RepeatedCompositeFieldContainer[_payment_pb2.SettlementBatch]
     next_page_token: str
     def __init__(self, batches: _Optional[_Iterable[_Union[_payment_pb2.SettlementBatch, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class SetFeePlanRequest(_message.Message):
+    __slots__ = ("merchant_id", "rules")
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    merchant_id: str
+    rules: _containers.RepeatedCompositeFieldContainer[_payment_pb2.FeeRule]
+    def __init__(self, merchant_id: _Optional[str] = ..., rules: _Optional[_Iterable[_Union[_payment_pb2.FeeRule, _Mapping]]] = ...) -> None: ...
+
+class SetFeePlanResponse(_message.Message):
+    __slots__ = ("plan",)
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    plan: _payment_pb2.FeePlan
+    def __init__(self, plan: _Optional[_Union[_payment_pb2.FeePlan, _Mapping]] = ...) -> None: ...
+
+class GetFeePlanRequest(_message.Message):
+    __slots__ = ("merchant_id", "version")
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    merchant_id: str
+    version: int
+    def __init__(self, merchant_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class GetFeePlanResponse(_message.Message):
+    __slots__ = ("plan",)
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    plan: _payment_pb2.FeePlan
+    def __init__(self, plan: _Optional[_Union[_payment_pb2.FeePlan, _Mapping]] = ...) -> None: ...

@@ -371,6 +371,126 @@ class PaymentService:
             _registered_method=True)
 
 
+class FeePlanServiceStub:
+    """Fee plans: what the platform charges each merchant, versioned.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.SetFeePlan = channel.unary_unary(
+                '/paymesh.payment.v1.FeePlanService/SetFeePlan',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetFeePlanRequest.SerializeToString,
+                response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetFeePlanResponse.FromString,
+                _registered_method=True)
+        self.GetFeePlan = channel.unary_unary(
+                '/paymesh.payment.v1.FeePlanService/GetFeePlan',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetFeePlanRequest.SerializeToString,
+                response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetFeePlanResponse.FromString,
+                _registered_method=True)
+
+
+class FeePlanServiceServicer:
+    """Fee plans: what the platform charges each merchant, versioned.
+    """
+
+    def SetFeePlan(self, request, context):
+        """Creates a new version of a merchant's fee plan; later payments use it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetFeePlan(self, request, context):
+        """Reads a merchant's fee plan: the latest version, or the one asked for.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_FeePlanServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'SetFeePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetFeePlan,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetFeePlanRequest.FromString,
+                    response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetFeePlanResponse.SerializeToString,
+            ),
+            'GetFeePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFeePlan,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetFeePlanRequest.FromString,
+                    response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetFeePlanResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'paymesh.payment.v1.FeePlanService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('paymesh.payment.v1.FeePlanService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class FeePlanService:
+    """Fee plans: what the platform charges each merchant, versioned.
+    """
+
+    @staticmethod
+    def SetFeePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.FeePlanService/SetFeePlan',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetFeePlanRequest.SerializeToString,
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetFeePlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFeePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.FeePlanService/GetFeePlan',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetFeePlanRequest.SerializeToString,
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetFeePlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
 class SettlementServiceStub:
     """Settlement (reference stage 5): pending settlement → merchant settled account.
     """

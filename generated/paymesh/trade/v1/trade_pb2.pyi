@@ -103,3 +103,19 @@ class SavedCard(_message.Message):
     card_org: str
     create_time: _timestamp_pb2.Timestamp
     def __init__(self, card_id: _Optional[str] = ..., member_id: _Optional[str] = ..., card_no_ticket: _Optional[str] = ..., masked_card_no: _Optional[str] = ..., card_org: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class OrderPayment(_message.Message):
+    __slots__ = ("payment_id", "request_id", "method", "state", "failure_reason", "create_time")
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    payment_id: str
+    request_id: str
+    method: PayMethod
+    state: str
+    failure_reason: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, payment_id: _Optional[str] = ..., request_id: _Optional[str] = ..., method: _Optional[_Union[PayMethod, str]] = ..., state: _Optional[str] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

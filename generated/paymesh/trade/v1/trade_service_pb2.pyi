@@ -46,10 +46,12 @@ class GetOrderRequest(_message.Message):
     def __init__(self, order_id: _Optional[str] = ...) -> None: ...
 
 class GetOrderResponse(_message.Message):
-    __slots__ = ("order",)
+    __slots__ = ("order", "payments")
     ORDER_FIELD_NUMBER: _ClassVar[int]
+    PAYMENTS_FIELD_NUMBER: _ClassVar[int]
     order: _trade_pb2.Order
-    def __init__(self, order: _Optional[_Union[_trade_pb2.Order, _Mapping]] = ...) -> None: ...
+    payments: _containers.RepeatedCompositeFieldContainer[_trade_pb2.OrderPayment]
+    def __init__(self, order: _Optional[_Union[_trade_pb2.Order, _Mapping]] = ..., payments: _Optional[_Iterable[_Union[_trade_pb2.OrderPayment, _Mapping]]] = ...) -> None: ...
 
 class ListOrdersRequest(_message.Message):
     __slots__ = ("merchant_id", "state", "start_time", "end_time", "page_size", "page_token")
@@ -88,16 +90,22 @@ class CloseOrderResponse(_message.Message):
     def __init__(self, order: _Optional[_Union[_trade_pb2.Order, _Mapping]] = ...) -> None: ...
 
 class PayOrderRequest(_message.Message):
-    __slots__ = ("order_id", "request_id", "method", "risk_ticket")
+    __slots__ = ("order_id", "request_id", "method", "risk_ticket", "card_id", "device_id", "client_ip")
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
     RISK_TICKET_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_IP_FIELD_NUMBER: _ClassVar[int]
     order_id: str
     request_id: str
     method: _trade_pb2.PayMethod
     risk_ticket: str
-    def __init__(self, order_id: _Optional[str] = ..., request_id: _Optional[str] = ..., method: _Optional[_Union[_trade_pb2.PayMethod, str]] = ..., risk_ticket: _Optional[str] = ...) -> None: ...
+    card_id: str
+    device_id: str
+    client_ip: str
+    def __init__(self, order_id: _Optional[str] = ..., request_id: _Optional[str] = ..., method: _Optional[_Union[_trade_pb2.PayMethod, str]] = ..., risk_ticket: _Optional[str] = ..., card_id: _Optional[str] = ..., device_id: _Optional[str] = ..., client_ip: _Optional[str] = ...) -> None: ...
 
 class PayOrderResponse(_message.Message):
     __slots__ = ("order", "payment_id", "payment_state", "failure_reason")
@@ -154,16 +162,44 @@ class GetCashierRequest(_message.Message):
     def __init__(self, token: _Optional[str] = ...) -> None: ...
 
 class GetCashierResponse(_message.Message):
-    __slots__ = ("order", "methods", "cards", "required_verification")
+    __slots__ = ("order", "methods", "cards", "required_verification", "verifications")
     ORDER_FIELD_NUMBER: _ClassVar[int]
     METHODS_FIELD_NUMBER: _ClassVar[int]
     CARDS_FIELD_NUMBER: _ClassVar[int]
     REQUIRED_VERIFICATION_FIELD_NUMBER: _ClassVar[int]
+    VERIFICATIONS_FIELD_NUMBER: _ClassVar[int]
     order: _trade_pb2.Order
     methods: _containers.RepeatedScalarFieldContainer[_trade_pb2.PayMethod]
     cards: _containers.RepeatedCompositeFieldContainer[_trade_pb2.SavedCard]
     required_verification: str
-    def __init__(self, order: _Optional[_Union[_trade_pb2.Order, _Mapping]] = ..., methods: _Optional[_Iterable[_Union[_trade_pb2.PayMethod, str]]] = ..., cards: _Optional[_Iterable[_Union[_trade_pb2.SavedCard, _Mapping]]] = ..., required_verification: _Optional[str] = ...) -> None: ...
+    verifications: _containers.RepeatedCompositeFieldContainer[MethodVerification]
+    def __init__(self, order: _Optional[_Union[_trade_pb2.Order, _Mapping]] = ..., methods: _Optional[_Iterable[_Union[_trade_pb2.PayMethod, str]]] = ..., cards: _Optional[_Iterable[_Union[_trade_pb2.SavedCard, _Mapping]]] = ..., required_verification: _Optional[str] = ..., verifications: _Optional[_Iterable[_Union[MethodVerification, _Mapping]]] = ...) -> None: ...
+
+class MethodVerification(_message.Message):
+    __slots__ = ("method", "decision", "verifications")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    VERIFICATIONS_FIELD_NUMBER: _ClassVar[int]
+    method: _trade_pb2.PayMethod
+    decision: str
+    verifications: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, method: _Optional[_Union[_trade_pb2.PayMethod, str]] = ..., decision: _Optional[str] = ..., verifications: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class VerifyPaymentPasswordRequest(_message.Message):
+    __slots__ = ("member_id", "password")
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    member_id: str
+    password: str
+    def __init__(self, member_id: _Optional[str] = ..., password: _Optional[str] = ...) -> None: ...
+
+class VerifyPaymentPasswordResponse(_message.Message):
+    __slots__ = ("ok", "attempts_remaining")
+    OK_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_REMAINING_FIELD_NUMBER: _ClassVar[int]
+    ok: bool
+    attempts_remaining: int
+    def __init__(self, ok: _Optional[bool] = ..., attempts_remaining: _Optional[int] = ...) -> None: ...
 
 class CreateMemberRequest(_message.Message):
     __slots__ = ("request_id", "display_name", "mobile")

@@ -485,6 +485,11 @@ class MemberServiceStub:
                 request_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RemoveCardRequest.SerializeToString,
                 response_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RemoveCardResponse.FromString,
                 _registered_method=True)
+        self.VerifyPaymentPassword = channel.unary_unary(
+                '/paymesh.trade.v1.MemberService/VerifyPaymentPassword',
+                request_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.VerifyPaymentPasswordRequest.SerializeToString,
+                response_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.VerifyPaymentPasswordResponse.FromString,
+                _registered_method=True)
 
 
 class MemberServiceServicer:
@@ -533,6 +538,14 @@ class MemberServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyPaymentPassword(self, request, context):
+        """Checks a payment password (called by risk's Verify). Wrong passwords are counted per
+        member; too many lock the check for a time (RESOURCE_EXHAUSTED, reason PASSWORD_LOCKED).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MemberServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -565,6 +578,11 @@ def add_MemberServiceServicer_to_server(servicer, server):
                     servicer.RemoveCard,
                     request_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RemoveCardRequest.FromString,
                     response_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RemoveCardResponse.SerializeToString,
+            ),
+            'VerifyPaymentPassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyPaymentPassword,
+                    request_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.VerifyPaymentPasswordRequest.FromString,
+                    response_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.VerifyPaymentPasswordResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -730,6 +748,33 @@ class MemberService:
             '/paymesh.trade.v1.MemberService/RemoveCard',
             paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RemoveCardRequest.SerializeToString,
             paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RemoveCardResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyPaymentPassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.trade.v1.MemberService/VerifyPaymentPassword',
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.VerifyPaymentPasswordRequest.SerializeToString,
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.VerifyPaymentPasswordResponse.FromString,
             options,
             channel_credentials,
             insecure,

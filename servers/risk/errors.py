@@ -1,0 +1,59 @@
+"""Risk errors: stable UPPER_SNAKE reasons on the kernel's error tree."""
+from servers.kernel.errors import (AlreadyExists, Conflict, Expired, FailedPrecondition, FieldViolation, InvalidArgument, NotFound,
+                                   ResourceExhausted, Unauthenticated, invalid)
+
+
+def not_found(kind: str, ident: str) -> NotFound:
+    return NotFound(f"{kind.upper()}_NOT_FOUND", f"{kind} {ident} does not exist", {"id": ident})
+
+
+def name_taken(kind: str, name: str) -> AlreadyExists:
+    return AlreadyExists(f"{kind.upper()}_NAME_TAKEN", f"a {kind} named {name!r} exists", {"name": name})
+
+
+def version_moved(rule_id: str, current: int) -> Conflict:
+    return Conflict("RULE_VERSION_MOVED", f"rule {rule_id} is at version {current}", {"rule_id": rule_id, "version": str(current)})
+
+
+def bad_spec(problems: list[tuple[str, str]]) -> InvalidArgument:
+    return InvalidArgument([FieldViolation(f, d) for f, d in problems], reason="RULE_SPEC_INVALID")
+
+
+def ticket_invalid() -> InvalidArgument:
+    return invalid("ticket", "not a valid risk ticket", "RISK_TICKET_INVALID")
+
+
+def ticket_expired() -> Expired:
+    return Expired("RISK_TICKET_EXPIRED", "the risk ticket expired")
+
+
+def ticket_redeemed() -> FailedPrecondition:
+    return FailedPrecondition("RISK_TICKET_REDEEMED", "the risk ticket was already used")
+
+
+def ticket_mismatch(what: str) -> FailedPrecondition:
+    return FailedPrecondition("RISK_TICKET_MISMATCH", f"the risk ticket is bound to another {what}", {"field": what})
+
+
+def challenge_closed(state: str) -> FailedPrecondition:
+    return FailedPrecondition("CHALLENGE_CLOSED", f"the challenge is {state}", {"state": state})
+
+
+def challenge_expired() -> Expired:
+    return Expired("CHALLENGE_EXPIRED", "the challenge expired")
+
+
+def credential_type_not_allowed() -> InvalidArgument:
+    return invalid("credential", "this challenge does not accept that credential", "CREDENTIAL_TYPE_NOT_ALLOWED")
+
+
+def wrong_credential(remaining: int) -> Unauthenticated:
+    return Unauthenticated("WRONG_CREDENTIAL", f"wrong credential; {remaining} attempts left", {"attempts_remaining": str(remaining)})
+
+
+def member_locked(member_id: str) -> ResourceExhausted:
+    return ResourceExhausted("MEMBER_LOCKED", "too many failed verifications; try later", {"member_id": member_id})
+
+
+def otp_unavailable() -> FailedPrecondition:
+    return FailedPrecondition("OTP_UNAVAILABLE", "OTP delivery is not configured; use another verification")
