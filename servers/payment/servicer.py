@@ -42,13 +42,22 @@ def fee_plan_pb(plan: fees.FeePlan) -> pb.FeePlan:
                    min_minor=r.min_minor, max_minor=r.max_minor) for r in plan.rules])
 
 
+def _terms_hash(request: api.CreatePaymentRequest) -> bytes:
+    """Idempotency covers what the payment is, not the risk ticket that authorised this try:
+    concurrent retries of one attempt each carry a fresh ticket."""
+    terms = api.CreatePaymentRequest()
+    terms.CopyFrom(request)
+    terms.ClearField("risk_ticket")
+    return request_hash(terms)
+
+
 class PaymentServicer(rpc.PaymentServiceServicer):
     def __init__(self, uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, tool_rules: dict[str, str]):
         self.uow, self.tools, self.ledger, self.tool_rules = uow, tools, ledger, tool_rules
 
     async def CreatePayment(self, request, context):
         parts = tuple((PaymentMethod(p.method), Money.from_proto(p.amount)) for p in request.parts)
-        cmd = PayOrder(request.request_id, request_hash(request), request.order_id, request.merchant_id, request.payer_member_id,
+        cmd = PayOrder(request.request_id, _terms_hash(request), request.order_id, request.merchant_id, request.payer_member_id,
                        Money.from_proto(request.amount), PaymentMethod(request.method), current_context_id(), parts)
         payment = await handlers.pay_order(self.uow, self.tools, self.ledger, cmd, self.tool_rules)
         return api.CreatePaymentResponse(payment=payment_pb(payment))

@@ -57,3 +57,25 @@ def test_combination_with_an_unavailable_tool_is_refused_cleanly(rest, ids):
                                        "parts": [{"method": "PAYMENT_METHOD_BALANCE", "amount": _money(60)},
                                                  {"method": "PAYMENT_METHOD_CARD_3DS", "amount": _money(40)}]})
     assert r.status_code == 400 and r.json()["details"][0]["reason"] == "METHOD_NOT_SUPPORTED"
+
+
+async def test_one_hundred_identical_concurrent_pay_requests_charge_once(via_envoy, ids, rest):
+    import asyncio
+
+    from paymesh.ledger.v1 import ledger_service_pb2 as ledger_api
+    from paymesh.trade.v1 import trade_pb2, trade_service_pb2 as trade_api
+
+    member = ids("mem")
+    await via_envoy.ledger.TopUpWallet(ledger_api.TopUpWalletRequest(request_id=ids("f"), member_id=member,
+                                                                      amount={"currency_code": "EUR", "amount_minor": 10_000}))
+    order = (await via_envoy.trade.CreateOrder(trade_api.CreateOrderRequest(
+        merchant_id=ids("mch"), out_trade_no=ids("no"), product_code="P1", subject="s",
+        amount={"currency_code": "EUR", "amount_minor": 700}, payer_member_id=member))).order
+    request = trade_api.PayOrderRequest(order_id=order.order_id, request_id="same-attempt", method=trade_pb2.PAY_METHOD_BALANCE)
+    replies = await asyncio.gather(*[via_envoy.trade.PayOrder(request) for _ in range(100)], return_exceptions=True)
+    errors = [r for r in replies if isinstance(r, Exception)]
+    assert not errors, errors[:3]
+    assert {r.payment_id for r in replies} == {replies[0].payment_id}
+    transfers = (await via_envoy.ledger.ListTransfers(ledger_api.ListTransfersRequest(order_id=order.order_id))).transfers
+    assert [(t.business_code, t.amount.amount_minor) for t in transfers] == [("PAYMENT", 700)]
+    assert rest.post("/v1/ledger:verify", json={}).json()["ok"]
