@@ -64,3 +64,18 @@ def error_reason(exc: grpc.aio.AioRpcError) -> str:
                     detail.Unpack(info)
                     return info.reason
     return ""
+
+
+def as_domain_error(exc: grpc.aio.AioRpcError) -> Exception:
+    """A peer's refusal, re-raised as our own PaymeshError with the same code and reason, so a
+    caller's caller sees e.g. REFUND_EXCEEDS_PAID instead of INTERNAL."""
+    from servers.kernel import errors
+
+    kinds = {grpc.StatusCode.NOT_FOUND: errors.NotFound, grpc.StatusCode.ALREADY_EXISTS: errors.AlreadyExists,
+             grpc.StatusCode.FAILED_PRECONDITION: errors.FailedPrecondition, grpc.StatusCode.ABORTED: errors.Conflict,
+             grpc.StatusCode.PERMISSION_DENIED: errors.PermissionDenied, grpc.StatusCode.RESOURCE_EXHAUSTED: errors.ResourceExhausted,
+             grpc.StatusCode.UNAVAILABLE: errors.Unavailable, grpc.StatusCode.DEADLINE_EXCEEDED: errors.Unavailable}
+    kind = kinds.get(exc.code())
+    if kind is None:
+        return exc
+    return kind(error_reason(exc) or exc.code().name, exc.details() or exc.code().name)

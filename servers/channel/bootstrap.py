@@ -1,11 +1,58 @@
-"""Wires channel. Its contract is served; its issue has not landed, so every RPC but health
-answers UNIMPLEMENTED."""
+"""Wires channel: database (schema `channel`), Redis (outbox relay), the catalog, the HTTP
+connector with its signing keys, the dispatcher and the active query loop."""
 from __future__ import annotations
 
-from paymesh.channel.v1 import channel_service_pb2, channel_service_pb2_grpc
-from servers.kernel.server import ServiceApp, unimplemented
+import os
+from pathlib import Path
+
+from paymesh.channel.v1 import channel_service_pb2, channel_service_pb2_grpc as rpc
+from servers.channel.adapters import SqlCatalog, SqlUnitOfWork
+from servers.channel.connector import HttpJsonConnector, load_keys
+from servers.channel.handlers import Front
+from servers.channel.health import HealthBoard, HealthPolicy
+from servers.channel.servicer import ChannelAdminServicer, ChannelServicer, RoutingServicer
 from servers.channel.settings import Settings
+from servers.kernel import cache, db as kdb, events
+from servers.kernel.server import Registration, ServiceApp
+
+SERVICES = channel_service_pb2.DESCRIPTOR.services_by_name
+
+
+def keys_path(settings: Settings) -> Path:
+    if settings.signing_keys_file:
+        return Path(settings.signing_keys_file)
+    home = settings.home or os.environ.get("PAYMESH_HOME") or str(Path(__file__).resolve().parents[2] / ".paymesh")
+    return Path(home) / "channel" / "signing-keys.json"
 
 
 async def build(settings: Settings) -> ServiceApp:
-    return ServiceApp(registrations=unimplemented(channel_service_pb2, channel_service_pb2_grpc))
+    database = await kdb.connect(settings.database_url.reveal(), "channel", Path(__file__).parent / "migrations", settings.db_pool_size)
+    redis = cache.connect(settings.redis_url.reveal(), "channel")
+    relay = events.OutboxRelay(database, redis)
+    catalog = SqlCatalog(database, settings.catalog_refresh_millis / 1000)
+    await catalog.refresh()
+    keys = load_keys(keys_path(settings))
+    connector = HttpJsonConnector(keys, settings.send_concurrency_max)
+    health = HealthBoard(HealthPolicy(window_seconds=settings.health_window_seconds, open_seconds=settings.circuit_open_seconds))
+    front = Front(SqlUnitOfWork(database), connector, catalog, health, concurrency=settings.send_concurrency_max,
+                  batch_max=settings.dispatch_batch_max)
+
+    async def dispatcher() -> None:
+        await front.run_dispatcher(settings.dispatch_poll_millis / 1000)
+
+    async def query_loop() -> None:
+        await front.run_query_loop(settings.query_poll_millis / 1000)
+
+    def reg(name: str, servicer) -> Registration:
+        return Registration(getattr(rpc, f"add_{name}Servicer_to_server"), servicer, SERVICES[name].full_name)
+
+    return ServiceApp(
+        registrations=[
+            reg("ChannelService", ChannelServicer(front, database)),
+            reg("RoutingService", RoutingServicer(front, database, catalog)),
+            reg("ChannelAdminService", ChannelAdminServicer(front, database, catalog, set(keys))),
+            reg("ChannelStatementService", rpc.ChannelStatementServiceServicer()),  # not landed yet: UNIMPLEMENTED
+        ],
+        workers=[relay.run, catalog.run, dispatcher, query_loop],
+        closers=[connector.close, redis.close, database.close],
+    )

@@ -82,6 +82,9 @@ def plan(env: Mapping[str, str] | None = None, only: set[str] | None = None) -> 
     for svc in SERVICES:
         parts.append(Part(svc, [sys.executable, "-m", f"servers.{svc}"], ("grpc", p(svc), ""), env=child_env,
                           endpoint=f"127.0.0.1:{p(svc)}"))
+    # The acquirers' stand-in for demos and tests (tools/channel_simulator); never part of the channel service.
+    parts.append(Part("channel_sim", [sys.executable, "-m", "tools.channel_simulator", "--port", str(p("channel_sim"))],
+                      ("http", f"http://127.0.0.1:{p('channel_sim')}/health"), env=child_env, endpoint=f"http://127.0.0.1:{p('channel_sim')}"))
     parts.append(_envoy(home, env))
     if only is not None:
         parts = [part for part in parts if part.name in only]

@@ -110,7 +110,7 @@ def up(plan: Plan, say: Callable[[str], None] = print, timeout_s: float = 90.0) 
     """Starts every part in order, waiting for each stage to be healthy: infrastructure first,
     then the database, then services in parallel, then Envoy."""
     infra = [p for p in plan.parts if p.name in ("postgres", "redis", "s3", "otlp")]
-    services = [p for p in plan.parts if p.name not in ("postgres", "redis", "s3", "otlp", "envoy")]
+    services = [p for p in plan.parts if p.name not in ("postgres", "redis", "s3", "otlp", "envoy")]  # + the simulator
     edge = [p for p in plan.parts if p.name == "envoy"]
     for stage in (infra, services, edge):
         for part in stage:

@@ -8,7 +8,7 @@ import grpc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from clients.channel import error_reason
+from clients.channel import as_domain_error, error_reason
 from clients.services import Mesh
 from paymesh.payment.v1 import payment_pb2, payment_service_pb2 as payment_api
 from paymesh.risk.v1 import risk_pb2, risk_service_pb2 as risk_api
@@ -125,6 +125,16 @@ class GrpcPayments:
             payer_member_id=order.payer_member_id, amount=order.amount.to_proto(), method=method, risk_ticket=risk_ticket))
         p = reply.payment
         return PaymentResult(p.payment_id, payment_pb2.PaymentState.Name(p.state), p.failure_reason)
+
+    async def refund(self, order: Order, request_id: str, amount: Money, reason: str) -> PaymentResult:
+        try:
+            reply = await self.mesh.payment.CreateRefund(payment_api.CreateRefundRequest(
+                payment_id=order.payment_id, request_id=f"trade:{order.order_id}:refund:{request_id}", amount=amount.to_proto(),
+                reason=reason))
+        except grpc.aio.AioRpcError as exc:
+            raise as_domain_error(exc) from None
+        r = reply.refund
+        return PaymentResult(r.payment_id, payment_pb2.PaymentState.Name(r.state), r.failure_reason)
 
 
 # Trade's PayMethod → risk's PaymentMethod.

@@ -1,5 +1,5 @@
 """Trade errors: stable UPPER_SNAKE reasons on the kernel's error tree."""
-from servers.kernel.errors import (AlreadyExists, Expired, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied,
+from servers.kernel.errors import (AlreadyExists, Conflict, Expired, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied,
                                    ResourceExhausted, Unauthenticated, invalid)
 
 
@@ -79,3 +79,11 @@ def risk_rejected(decision_id: str) -> PermissionDenied:
 
 def risk_review(decision_id: str) -> FailedPrecondition:
     return FailedPrecondition("RISK_REVIEW_PENDING", "the payment is held for risk review", {"decision_id": decision_id})
+
+
+def order_not_refundable(order_id: str, state: str) -> FailedPrecondition:
+    return FailedPrecondition("ORDER_NOT_REFUNDABLE", f"order {order_id} is {state}", {"order_id": order_id, "state": state})
+
+
+def order_changed(order_id: str) -> Conflict:
+    return Conflict("ORDER_CHANGED", f"order {order_id} changed concurrently; retry", {"order_id": order_id})

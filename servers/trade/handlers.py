@@ -181,7 +181,10 @@ async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, reque
         if order.state != OrderState.WAIT_PAY:
             raise errors.order_not_payable(order_id, order.state.name)
         moved = await repo.transition(order, OrderState.PAYING, pay_request_id=request_id)
-        if moved is None:
+        if moved is None:  # lost the race: fine if the winner is this same attempt
+            latest = await repo.get(order_id)
+            if latest is not None and latest.pay_request_id == request_id and latest.state in (OrderState.PAYING, OrderState.PAID):
+                return latest
             raise errors.order_not_payable(order_id, "being paid by another request")
         await repo.record_attempt(OrderPayment(order_id, request_id, method, state="PENDING"))
         return moved
@@ -213,13 +216,40 @@ async def _reopen(repo: OrderRepository, order_id: str, request_id: str) -> Orde
     return order
 
 
+async def refund_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, request_id: str, amount: Money,
+                       reason: str) -> tuple[Order, PaymentResult]:
+    """Refunds through the payment core (which never refunds more than was paid); the order
+    becomes PARTIALLY_REFUNDED / REFUNDED when payment's refund event arrives."""
+    order = await get_order(uow, order_id)
+    if order.state not in (OrderState.PAID, OrderState.PARTIALLY_REFUNDED) or not order.payment_id:
+        raise errors.order_not_refundable(order_id, order.state.name)
+    result = await payments.refund(order, request_id, amount, reason)
+    return await get_order(uow, order_id), result
+
+
 async def on_payment_event(repo: OrderRepository, event_type: str, payload: dict) -> None:
     """Consumer of payment events; runs once per event (kernel.events) and is CAS-guarded."""
     order = await repo.get(payload.get("order_id", ""))
-    if order is None or order.state != OrderState.PAYING:
+    if order is None:
+        return
+    if event_type == "payment.refunded":
+        await _apply_refund(repo, order, int(payload["amount_minor"]), payload["payment_id"])
+        return
+    if order.state != OrderState.PAYING:
         return  # not ours, or already settled by an earlier event
     if event_type == "payment.succeeded":
         paid = await repo.transition(order, OrderState.PAID, payment_id=payload["payment_id"])
         if paid is not None:
             await repo.add_event("order.paid", {"order_id": paid.order_id, "payment_id": paid.payment_id,
                                                 "merchant_id": paid.merchant_id, "notify_url": paid.notify_url})
+
+
+async def _apply_refund(repo: OrderRepository, order: Order, amount_minor: int, refund_id: str) -> None:
+    refunded = order.refunded_minor + amount_minor
+    target = OrderState.REFUNDED if refunded >= order.amount.amount_minor else OrderState.PARTIALLY_REFUNDED
+    check_transition(order, target)
+    moved = await repo.transition(order, target, refunded_minor=refunded)
+    if moved is None:  # a concurrent change: the event is redelivered and applied on the new version
+        raise errors.order_changed(order.order_id)
+    await repo.add_event("order.refunded", {"order_id": order.order_id, "refund_id": refund_id, "merchant_id": order.merchant_id,
+                                            "notify_url": order.notify_url, "refunded_minor": refunded, "state": target.name})

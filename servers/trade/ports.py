@@ -2,6 +2,8 @@
 card vault (UES later: one adapter to swap) and the cashier's token store."""
 from __future__ import annotations
 
+from servers.kernel.money import Money
+
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
@@ -51,6 +53,9 @@ class PaymentResult:
 
 class PaymentPort(Protocol):
     async def pay(self, order: Order, request_id: str, method: int, risk_ticket: str) -> PaymentResult: ...
+
+    async def refund(self, order: Order, request_id: str, amount: Money, reason: str) -> PaymentResult:
+        """Refunds part of the order's payment; payment enforces never more than was paid."""
 
 
 @dataclass(frozen=True)

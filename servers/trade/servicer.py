@@ -84,6 +84,11 @@ class TradeServicer(rpc.TradeServiceServicer):
             reply.payment_id, reply.payment_state, reply.failure_reason = result.payment_id, result.state, result.failure_reason
         return reply
 
+    async def RefundOrder(self, request, context):
+        order, result = await handlers.refund_order(self.uow, self.payments, request.order_id, request.request_id,
+                                                    Money.from_proto(request.amount), request.reason)
+        return api.RefundOrderResponse(order=order_pb(order), refund_id=result.payment_id)
+
 
 class CashierServicer(rpc.CashierServiceServicer):
     def __init__(self, uow: UnitOfWork, member_uow: MemberUnitOfWork, tokens: TokenStore, risk: RiskPort, table: dict[str, list[int]]):

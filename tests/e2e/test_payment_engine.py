@@ -79,3 +79,26 @@ async def test_one_hundred_identical_concurrent_pay_requests_charge_once(via_env
     transfers = (await via_envoy.ledger.ListTransfers(ledger_api.ListTransfersRequest(order_id=order.order_id))).transfers
     assert [(t.business_code, t.amount.amount_minor) for t in transfers] == [("PAYMENT", 700)]
     assert rest.post("/v1/ledger:verify", json={}).json()["ok"]
+
+
+async def test_order_refunds_through_trade_reach_partially_then_fully_refunded(rest, ids):
+    member, merchant = ids("mem"), ids("mch")
+    _post(rest, f"/v1/ledger/wallets/{member}:topUp", {"request_id": ids("fund"), "amount": _money(1_000)})
+    order = _post(rest, "/v1/orders", {"merchant_id": merchant, "out_trade_no": ids("no"), "product_code": "P1", "subject": "s",
+                                       "amount": _money(800), "payer_member_id": member})["order"]
+    _post(rest, f"/v1/orders/{order['orderId']}:pay", {"request_id": "a1", "method": "PAY_METHOD_BALANCE"})
+
+    def state():
+        return rest.get(f"/v1/orders/{order['orderId']}").json()["order"]["state"]
+
+    async def is_(expected):
+        return state() == expected
+    assert await eventually(lambda: is_("ORDER_STATE_PAID"))
+    _post(rest, f"/v1/orders/{order['orderId']}:refund", {"request_id": "r1", "amount": _money(300), "reason": "damaged"})
+    assert await eventually(lambda: is_("ORDER_STATE_PARTIALLY_REFUNDED"))
+    over = rest.post(f"/v1/orders/{order['orderId']}:refund", json={"request_id": "r2", "amount": _money(501)})
+    assert over.status_code == 400 and over.json()["details"][0]["reason"] == "REFUND_EXCEEDS_PAID"
+    _post(rest, f"/v1/orders/{order['orderId']}:refund", {"request_id": "r3", "amount": _money(500)})
+    assert await eventually(lambda: is_("ORDER_STATE_REFUNDED"))
+    assert rest.get(f"/v1/orders/{order['orderId']}").json()["order"]["refunded"]["amountMinor"] == "800"
+    assert _available(rest, member) == 1_000

@@ -66,6 +66,11 @@ class FakeOrders:
 class FakePayments:
     def __init__(self, state: str = "PAYMENT_STATE_SUCCEEDED", reason: str = ""):
         self.state, self.reason, self.calls = state, reason, []
+        self.refunds: list[tuple[str, int]] = []
+
+    async def refund(self, order, request_id, amount, reason) -> PaymentResult:
+        self.refunds.append((request_id, amount.amount_minor))
+        return PaymentResult(f"rfd_{len(self.refunds)}", "PAYMENT_STATE_SUCCEEDED", "")
 
     async def pay(self, order, request_id, method, risk_ticket) -> PaymentResult:
         self.calls.append((order.order_id, request_id))

@@ -61,3 +61,21 @@ async def test_an_expired_order_is_closed_and_refused_with_gone():
     with pytest.raises(Expired) as err:
         await handlers.pay_order(orders, FakePayments(), order.order_id, "r1", 1, "")
     assert err.value.http_status == 410 and orders.orders[order.order_id].state == OrderState.CLOSED
+
+
+async def test_refunds_move_a_paid_order_to_partially_then_fully_refunded_once_per_event():
+    orders, payments = FakeOrders(), FakePayments()
+    order = await handlers.create_order(orders, cmd())
+    with pytest.raises(FailedPrecondition) as err:
+        await handlers.refund_order(orders, payments, order.order_id, "rf0", Money("EUR", 1), "")
+    assert err.value.reason == "ORDER_NOT_REFUNDABLE"
+    _, result = await handlers.pay_order(orders, payments, order.order_id, "r1", 1, "")
+    await handlers.on_payment_event(orders, "payment.succeeded", {"order_id": order.order_id, "payment_id": result.payment_id})
+    _, refund = await handlers.refund_order(orders, payments, order.order_id, "rf1", Money("EUR", 999), "")
+    await handlers.on_payment_event(orders, "payment.refunded", {"order_id": order.order_id, "payment_id": refund.payment_id,
+                                                                 "amount_minor": 999})
+    assert orders.orders[order.order_id].state == OrderState.PARTIALLY_REFUNDED
+    await handlers.on_payment_event(orders, "payment.refunded", {"order_id": order.order_id, "payment_id": "rfd_2", "amount_minor": 1000})
+    final = orders.orders[order.order_id]
+    assert final.state == OrderState.REFUNDED and final.refunded_minor == 1999
+    assert [e for e, _ in orders.events][-2:] == ["order.refunded", "order.refunded"]

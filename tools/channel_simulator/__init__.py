@@ -1,0 +1,1 @@
+"""Channel simulator: a stand-in for external acquirers (see server.py)."""
