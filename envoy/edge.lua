@@ -1,7 +1,24 @@
+-- Path safety: dot segments (also percent-encoded), backslashes and encoded control
+-- characters are refused with 400 before routing, instead of being normalized into another
+-- path (normalize_path is off for that reason; UFS checks object paths again itself).
+local function unsafe_path(path)
+  local p = string.lower(string.gsub(path, "%?.*$", ""))
+  p = string.gsub(p, "%%2e", ".") .. "/"
+  return string.find(p, "/%.%.?/") ~= nil or string.find(p, "\\", 1, true) ~= nil or string.find(p, "%5c", 1, true) ~= nil
+    or string.find(p, "%%[01]%x") ~= nil or string.find(p, "%7f", 1, true) ~= nil
+end
+
+local BAD_PATH = '{"code":3,"message":"path must not contain dot segments, backslashes or control characters",'
+  .. '"details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"INVALID_PARAMETER","domain":"edge.paymesh"}]}'
+
 -- Context id at the edge: keep a safe caller-supplied x-context-id, otherwise derive one
 -- from Envoy's request id; hand it on as W3C baggage too, and echo it to the caller.
 function envoy_on_request(handle)
   local headers = handle:headers()
+  if unsafe_path(headers:get(":path") or "/") then
+    handle:respond({[":status"] = "400", ["content-type"] = "application/json"}, BAD_PATH)
+    return
+  end
   -- Marks REST callers before the transcoder rewrites content-type, so Envoy's own errors
   -- (local replies) can be JSON for them and gRPC for gRPC callers.
   local ctype = headers:get("content-type") or ""

@@ -95,8 +95,9 @@ class ErrorInterceptor(_Base):
     """Maps PaymeshError to a gRPC status with ErrorInfo (+ BadRequest), anything else to
     INTERNAL carrying only the context id; writes one access-log line per RPC."""
 
-    def __init__(self, domain: str):
+    def __init__(self, domain: str, reason_aliases: dict[str, str] | None = None):
         self.domain = domain
+        self.reason_aliases = dict(reason_aliases or {})
 
     def wrap(self, behavior, method, request_streaming, response_streaming):
         def before(request, context):
@@ -126,6 +127,7 @@ class ErrorInterceptor(_Base):
             log.error("unhandled error", exc_info=exc)
             code, reason, message, metadata = grpc.StatusCode.INTERNAL, "INTERNAL", f"internal error; context id {context_id}", {}
         metadata["context_id"] = context_id
+        reason = self.reason_aliases.get(reason, reason)
         info = error_details_pb2.ErrorInfo(reason=reason, domain=f"{self.domain}.paymesh", metadata=metadata)
         details = [_pack(info)]
         if isinstance(exc, InvalidArgument):

@@ -35,6 +35,9 @@ class ServiceApp:
     registrations: list[Registration]
     workers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # run until cancelled
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # run at shutdown
+    # Error reasons renamed for this service's callers (a contract with fixed codes, e.g. UFS's
+    # INVALID_PARAMETER for the kernel's INVALID_ARGUMENT).
+    reason_aliases: dict[str, str] = field(default_factory=dict)
 
 
 Builder = Callable[[Any], Awaitable[ServiceApp]]
@@ -55,7 +58,7 @@ async def serve(settings: CommonSettings, build: Builder, ready: asyncio.Event |
     provider = setup_tracing(settings.service, settings.otlp_endpoint, settings.trace_sample_ratio)
     app = await build(settings)
     server = grpc.aio.server(
-        interceptors=[server_interceptor(provider), ContextInterceptor(), ErrorInterceptor(settings.service), ValidationInterceptor()],
+        interceptors=[server_interceptor(provider), ContextInterceptor(), ErrorInterceptor(settings.service, app.reason_aliases), ValidationInterceptor()],
         options=server_options(settings),
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
     )

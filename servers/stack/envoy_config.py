@@ -34,8 +34,10 @@ def render(env: Mapping[str, str]) -> str:
     names = service_names()
     routes, health_routes, clusters = [], [], []
     for svc in SERVICES:
+        # UFS streams files of any size: no overall deadline, the stream idle timeout guards it.
+        timeout = "0s, idle_timeout: 300s" if svc == "ufs" else "60s"
         routes.append(f'              - match: {{prefix: "/paymesh.{svc}."}}\n'
-                      f'                route: {{cluster: {svc}, timeout: 60s}}')
+                      f'                route: {{cluster: {svc}, timeout: {timeout}}}')
         health_routes.append(f'              - match: {{prefix: "/grpc.health.", headers: [{{name: x-paymesh-service, string_match: {{exact: {svc}}}}}]}}\n'
                              f'                route: {{cluster: {svc}, timeout: 5s}}')
         host, svc_port = _addr(env.get(f"PAYMESH_{svc.upper()}_ADDR", f"127.0.0.1:{port(svc, env)}"))

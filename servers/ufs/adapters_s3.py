@@ -1,0 +1,114 @@
+"""The object store on any S3 through the minio SDK (SeaweedFS locally). The SDK is
+blocking: it runs on a dedicated thread pool, and an upload pulls its body from the event
+loop chunk by chunk, so memory stays bounded by the part size whatever the file size."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from typing import AsyncIterator
+
+import urllib3
+from minio import Minio
+from minio.commonconfig import ComposeSource, CopySource
+from minio.error import S3Error
+
+from servers.ufs import errors
+from servers.ufs.domain import content_disposition
+
+COPY_MAX = 5 * 1024 ** 3  # S3 CopyObject limit; larger objects are copied part by part
+
+
+class _Reader:
+    """A blocking file-like view of an async chunk iterator, read from a worker thread."""
+
+    def __init__(self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop):
+        self.chunks, self.loop, self.buf, self.eof = chunks.__aiter__(), loop, b"", False
+
+    async def _next(self) -> bytes | None:
+        try:
+            return await self.chunks.__anext__()
+        except StopAsyncIteration:
+            return None
+
+    def read(self, size: int = -1) -> bytes:
+        while not self.buf and not self.eof:
+            chunk = asyncio.run_coroutine_threadsafe(self._next(), self.loop).result()
+            if chunk is None:
+                self.eof = True
+            else:
+                self.buf = chunk
+        if size < 0 or size >= len(self.buf):
+            out, self.buf = self.buf, b""
+        else:
+            out, self.buf = self.buf[:size], self.buf[size:]
+        return out
+
+
+class MinioStore:
+    def __init__(self, endpoint: str, access_key: str, secret_key: str, secure: bool = False, region: str = "us-east-1",
+                 part_size: int = 8 * 1024 * 1024, chunk_bytes: int = 1024 * 1024, threads: int = 64, parallel_parts: int = 1):
+        http = urllib3.PoolManager(maxsize=threads, timeout=urllib3.Timeout(connect=5, read=300),
+                                   retries=urllib3.Retry(total=3, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]))
+        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region, http_client=http)
+        self.part_size, self.chunk_bytes, self.parallel_parts = part_size, chunk_bytes, parallel_parts
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="s3")
+
+    async def _run(self, fn, *args, **kwargs):
+        return await asyncio.get_running_loop().run_in_executor(self.pool, lambda: fn(*args, **kwargs))
+
+    async def bucket_exists(self, bucket: str) -> bool:
+        return await self._run(self.client.bucket_exists, bucket)
+
+    async def make_bucket(self, bucket: str) -> None:
+        try:
+            await self._run(self.client.make_bucket, bucket)
+        except S3Error as exc:
+            if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                raise
+
+    async def put(self, bucket: str, key: str, chunks: AsyncIterator[bytes], content_type: str) -> None:
+        reader = _Reader(chunks, asyncio.get_running_loop())
+        await self._run(self.client.put_object, bucket, key, reader, -1, content_type=content_type, part_size=self.part_size,
+                        num_parallel_uploads=self.parallel_parts)
+
+    async def open(self, bucket: str, key: str, offset: int = 0, length: int = 0) -> AsyncIterator[bytes]:
+        try:
+            response = await self._run(self.client.get_object, bucket, key, offset=offset, length=length)
+        except S3Error as exc:
+            if exc.code in ("NoSuchKey", "NoSuchBucket"):
+                raise errors.not_exist("file content") from None
+            raise
+        return self._stream(response)
+
+    async def _stream(self, response) -> AsyncIterator[bytes]:
+        try:
+            while True:
+                chunk = await self._run(response.read, self.chunk_bytes)
+                if not chunk:
+                    return
+                yield chunk
+        finally:
+            response.close()
+            response.release_conn()
+
+    async def copy(self, bucket: str, key: str, to_bucket: str, to_key: str, size: int) -> None:
+        if size <= COPY_MAX:
+            await self._run(self.client.copy_object, to_bucket, to_key, CopySource(bucket, key))
+        else:
+            await self._run(self.client.compose_object, to_bucket, to_key, [ComposeSource(bucket, key)])
+
+    async def delete(self, bucket: str, key: str) -> None:
+        try:
+            await self._run(self.client.remove_object, bucket, key)
+        except S3Error as exc:
+            if exc.code not in ("NoSuchKey", "NoSuchBucket"):
+                raise
+
+    async def presign(self, bucket: str, key: str, expires_s: int, file_name: str, content_type: str) -> str:
+        headers = {"response-content-disposition": content_disposition(file_name), "response-content-type": content_type}
+        return await self._run(self.client.presigned_get_object, bucket, key, expires=dt.timedelta(seconds=expires_s),
+                               response_headers=headers)
+
+    async def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
