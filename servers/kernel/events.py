@@ -46,8 +46,11 @@ def stream_key(producer: str, topic: str) -> str:
     return f"{producer}:stream:{topic}"
 
 
-async def add_event(conn: AsyncConnection, topic: str, event_type: str, payload: dict[str, Any]) -> str:
-    """Writes an event in the caller's transaction; it is published only if that commits."""
+async def add_event(conn: AsyncConnection, topic: str, event_type: str, payload: dict[str, Any], notify: bool = True) -> str:
+    """Writes an event in the caller's transaction; it is published only if that commits.
+    notify=False skips the wake-up: PostgreSQL serializes the commits of notifying
+    transactions (one global lock held through the WAL flush, so no group commit); a
+    high-rate producer lets its relay poll instead."""
     carrier: dict[str, str] = {}
     inject(carrier)
     event_id = new_id("evt")
@@ -58,7 +61,8 @@ async def add_event(conn: AsyncConnection, topic: str, event_type: str, payload:
          "tp": carrier.get("traceparent", "")},
     )
     # Delivered by PostgreSQL only at commit: wakes this schema's relays without polling.
-    await conn.execute(text("SELECT pg_notify(:ch || current_schema(), '')"), {"ch": NOTIFY_PREFIX})
+    if notify:
+        await conn.execute(text("SELECT pg_notify(:ch || current_schema(), '')"), {"ch": NOTIFY_PREFIX})
     return event_id
 
 

@@ -1,6 +1,8 @@
 """gRPC ↔ ledger handlers. Translation only: errors are mapped by the kernel interceptor."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from paymesh.common.v1 import money_pb2
@@ -10,8 +12,21 @@ from servers.kernel.context import current_context_id
 from servers.kernel.db import Database
 from servers.kernel.money import Money
 from servers.ledger import handlers
-from servers.ledger.adapters import SqlLedgerRepository
-from servers.ledger.domain import Account, AccountType, Leg, OwnerType, Transfer
+from servers.ledger.adapters import SqlLedgerRepository as Repo, snapshot
+from servers.ledger.domain import Account, AccountState, AccountType, Entry, Leg, OwnerType, Transfer, TransferState
+
+
+def _ts(value: datetime | None) -> Timestamp | None:
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(value)
+    return stamp
+
+
+def balance_pb(a: Account) -> pb.Balance:
+    return pb.Balance(debits_posted_minor=a.debits_posted, credits_posted_minor=a.credits_posted,
+                      debits_pending_minor=a.debits_pending, credits_pending_minor=a.credits_pending, available=a.available.to_proto())
 
 
 def account_pb(a: Account) -> pb.Account:
@@ -19,21 +34,24 @@ def account_pb(a: Account) -> pb.Account:
         account_id=a.account_id, owner_type=int(a.owner_type), owner_id=a.owner_id, account_type=int(a.account_type),
         currency_code=a.currency_code, debits_must_not_exceed_credits=a.debits_must_not_exceed_credits,
         credits_must_not_exceed_debits=a.credits_must_not_exceed_debits, state=int(a.state), context_id=a.context_id,
-        balance=pb.Balance(debits_posted_minor=a.debits_posted, credits_posted_minor=a.credits_posted,
-                           debits_pending_minor=a.debits_pending, credits_pending_minor=a.credits_pending,
-                           available=a.available.to_proto()))
+        balance=balance_pb(a), hot=a.hot, create_time=_ts(a.create_time))
 
 
 def transfer_pb(t: Transfer) -> pb.Transfer:
-    created = Timestamp()
-    if t.create_time is not None:
-        created.FromDatetime(t.create_time)
     return pb.Transfer(
         transfer_id=t.transfer_id, request_id=t.request_id, debit_account_id=t.leg.debit_account_id,
         credit_account_id=t.leg.credit_account_id, amount=t.leg.amount.to_proto(), state=int(t.state),
-        business_code=t.leg.business_code, context_id=t.context_id, create_time=created, reverses_transfer_id=t.reverses_transfer_id,
+        business_code=t.leg.business_code, context_id=t.context_id, create_time=_ts(t.create_time),
+        reverses_transfer_id=t.reverses_transfer_id, pending=t.leg.pending,
+        posted_amount=Money(t.leg.amount.currency_code, t.posted_amount).to_proto(),
+        timeout_time=_ts(t.timeout_time), resolve_time=_ts(t.resolve_time),
         ref=money_pb2.BusinessRef(order_id=t.leg.order_id, payment_id=t.leg.payment_id, refund_id=t.leg.refund_id,
                                   settlement_batch_id=t.leg.settlement_batch_id))
+
+
+def entry_pb(e: Entry) -> pb.Entry:
+    return pb.Entry(entry_id=str(e.entry_id), account_id=e.account_id, transfer_id=e.transfer_id, debit_minor=e.debit_minor,
+                    credit_minor=e.credit_minor, create_time=_ts(e.create_time), context_id=e.context_id)
 
 
 def leg(l: api.TransferLeg) -> Leg:
@@ -41,58 +59,112 @@ def leg(l: api.TransferLeg) -> Leg:
                l.ref.order_id, l.ref.payment_id, l.ref.refund_id, l.ref.settlement_batch_id)
 
 
+def _amount(request) -> Money | None:
+    return Money.from_proto(request.amount) if request.HasField("amount") else None
+
+
 class LedgerServicer(rpc.LedgerServiceServicer):
     def __init__(self, db: Database):
         self.db = db
 
+    async def _read(self, work):
+        async with self.db.transaction() as conn:
+            return await work(Repo(conn))
+
     async def OpenAccount(self, request, context):
         cmd = handlers.OpenAccount(OwnerType(request.owner_type), request.owner_id, AccountType(request.account_type),
-                                   request.currency_code, current_context_id())
-        account = await self.db.run_in_transaction(lambda conn: handlers.open_account(SqlLedgerRepository(conn), cmd))
+                                   request.currency_code, current_context_id(), request.hot)
+        account = await self.db.run_in_transaction(lambda conn: handlers.open_account(Repo(conn), cmd))
         return api.OpenAccountResponse(account=account_pb(account))
 
     async def GetAccount(self, request, context):
-        async with self.db.transaction() as conn:
-            account = await handlers.get_account(SqlLedgerRepository(conn), request.account_id)
+        account = await self._read(lambda repo: handlers.get_account(repo, request.account_id))
         return api.GetAccountResponse(account=account_pb(account))
 
+    async def ListAccounts(self, request, context):
+        owner_type = OwnerType(request.owner_type) if request.owner_type else None
+        accounts, token = await self._read(lambda repo: handlers.list_accounts(
+            repo, owner_type, request.owner_id, request.page_size, request.page_token))
+        return api.ListAccountsResponse(accounts=[account_pb(a) for a in accounts], next_page_token=token)
+
+    async def _set_state(self, account_id: str, target: AccountState) -> pb.Account:
+        account = await self.db.run_in_transaction(lambda conn: handlers.set_state(Repo(conn), account_id, target))
+        return account_pb(account)
+
+    async def FreezeAccount(self, request, context):
+        return api.FreezeAccountResponse(account=await self._set_state(request.account_id, AccountState.FROZEN))
+
+    async def UnfreezeAccount(self, request, context):
+        return api.UnfreezeAccountResponse(account=await self._set_state(request.account_id, AccountState.ACTIVE))
+
+    async def CloseAccount(self, request, context):
+        return api.CloseAccountResponse(account=await self._set_state(request.account_id, AccountState.CLOSED))
+
     async def GetBalance(self, request, context):
-        async with self.db.transaction() as conn:
-            account = await handlers.get_account(SqlLedgerRepository(conn), request.account_id)
-        return api.GetBalanceResponse(balance=account_pb(account).balance)
+        at = request.at_time.ToDatetime(tzinfo=timezone.utc) if request.HasField("at_time") else None
+        account = await self._read(lambda repo: handlers.get_balance(repo, request.account_id, at))
+        return api.GetBalanceResponse(balance=balance_pb(account))
 
     async def CreateTransfers(self, request, context):
         legs = [leg(l) for l in request.legs]
 
         async def work(conn):
-            transfers = await handlers.create_transfers(SqlLedgerRepository(conn), request.request_id, legs, current_context_id())
+            transfers = await handlers.create_transfers(Repo(conn), request.request_id, legs, current_context_id())
             return api.CreateTransfersResponse(transfers=[transfer_pb(t) for t in transfers])
 
         return await idempotency.run_once(self.db, "CreateTransfers", request.request_id, request, api.CreateTransfersResponse, work)
+
+    async def PostPendingTransfer(self, request, context):
+        async def work(conn):
+            hold = await handlers.resolve(Repo(conn), request.transfer_id, TransferState.POSTED, _amount(request))
+            return api.PostPendingTransferResponse(transfer=transfer_pb(hold))
+
+        return await idempotency.run_once(self.db, "PostPendingTransfer", request.request_id, request,
+                                          api.PostPendingTransferResponse, work)
+
+    async def VoidPendingTransfer(self, request, context):
+        async def work(conn):
+            hold = await handlers.resolve(Repo(conn), request.transfer_id, TransferState.VOIDED)
+            return api.VoidPendingTransferResponse(transfer=transfer_pb(hold))
+
+        return await idempotency.run_once(self.db, "VoidPendingTransfer", request.request_id, request,
+                                          api.VoidPendingTransferResponse, work)
+
+    async def ReverseTransfer(self, request, context):
+        async def work(conn):
+            reversal = await handlers.reverse(Repo(conn), request.transfer_id, request.request_id, _amount(request),
+                                              current_context_id())
+            return api.ReverseTransferResponse(transfer=transfer_pb(reversal))
+
+        return await idempotency.run_once(self.db, "ReverseTransfer", request.request_id, request, api.ReverseTransferResponse, work)
 
     async def TopUpWallet(self, request, context):
         amount = Money.from_proto(request.amount)
 
         async def work(conn):
-            transfer, wallet = await handlers.top_up_wallet(SqlLedgerRepository(conn), request.request_id, request.member_id,
-                                                            amount, current_context_id())
+            transfer, wallet = await handlers.top_up_wallet(Repo(conn), request.request_id, request.member_id, amount,
+                                                            current_context_id())
             return api.TopUpWalletResponse(transfer=transfer_pb(transfer), wallet=account_pb(wallet))
 
         return await idempotency.run_once(self.db, "TopUpWallet", request.request_id, request, api.TopUpWalletResponse, work)
 
     async def GetTransfer(self, request, context):
-        async with self.db.transaction() as conn:
-            transfer = await handlers.get_transfer(SqlLedgerRepository(conn), request.transfer_id)
+        transfer = await self._read(lambda repo: handlers.get_transfer(repo, request.transfer_id))
         return api.GetTransferResponse(transfer=transfer_pb(transfer))
 
     async def ListTransfers(self, request, context):
         filters = {"context_id": request.context_id, "order_id": request.order_id, "payment_id": request.payment_id,
-                   "account_id": request.account_id}
-        async with self.db.transaction() as conn:
-            transfers, token = await handlers.list_transfers(SqlLedgerRepository(conn), filters, request.page_size, request.page_token)
+                   "account_id": request.account_id, "refund_id": request.refund_id,
+                   "settlement_batch_id": request.settlement_batch_id}
+        transfers, token = await self._read(lambda repo: handlers.list_transfers(repo, filters, request.page_size, request.page_token))
         return api.ListTransfersResponse(transfers=[transfer_pb(t) for t in transfers], next_page_token=token)
 
+    async def ListEntries(self, request, context):
+        entries, token = await self._read(lambda repo: handlers.list_entries(
+            repo, request.account_id, request.page_size, request.page_token))
+        return api.ListEntriesResponse(entries=[entry_pb(e) for e in entries], next_page_token=token)
+
     async def VerifyLedger(self, request, context):
-        async with self.db.transaction() as conn:
-            ok, lines = await handlers.verify(SqlLedgerRepository(conn))
+        async with snapshot(self.db) as conn:
+            ok, lines = await handlers.verify(Repo(conn))
         return api.VerifyLedgerResponse(ok=ok, report_lines=lines)

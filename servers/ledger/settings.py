@@ -6,4 +6,5 @@ from servers.kernel.settings import CommonSettings
 
 @dataclass(frozen=True)
 class Settings(CommonSettings):
-    pass
+    hold_expiry_interval_ms: int = 1000
+    roll_up_interval_ms: int = 500

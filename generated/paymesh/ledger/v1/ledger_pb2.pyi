@@ -67,7 +67,7 @@ TRANSFER_STATE_VOIDED: TransferState
 TRANSFER_STATE_EXPIRED: TransferState
 
 class Account(_message.Message):
-    __slots__ = ("account_id", "owner_type", "owner_id", "account_type", "currency_code", "debits_must_not_exceed_credits", "credits_must_not_exceed_debits", "state", "balance", "context_id", "create_time")
+    __slots__ = ("account_id", "owner_type", "owner_id", "account_type", "currency_code", "debits_must_not_exceed_credits", "credits_must_not_exceed_debits", "state", "balance", "context_id", "create_time", "hot")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_TYPE_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -79,6 +79,7 @@ class Account(_message.Message):
     BALANCE_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_ID_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    HOT_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     owner_type: OwnerType
     owner_id: str
@@ -90,7 +91,8 @@ class Account(_message.Message):
     balance: Balance
     context_id: str
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, account_id: _Optional[str] = ..., owner_type: _Optional[_Union[OwnerType, str]] = ..., owner_id: _Optional[str] = ..., account_type: _Optional[_Union[AccountType, str]] = ..., currency_code: _Optional[str] = ..., debits_must_not_exceed_credits: _Optional[bool] = ..., credits_must_not_exceed_debits: _Optional[bool] = ..., state: _Optional[_Union[AccountState, str]] = ..., balance: _Optional[_Union[Balance, _Mapping]] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    hot: bool
+    def __init__(self, account_id: _Optional[str] = ..., owner_type: _Optional[_Union[OwnerType, str]] = ..., owner_id: _Optional[str] = ..., account_type: _Optional[_Union[AccountType, str]] = ..., currency_code: _Optional[str] = ..., debits_must_not_exceed_credits: _Optional[bool] = ..., credits_must_not_exceed_debits: _Optional[bool] = ..., state: _Optional[_Union[AccountState, str]] = ..., balance: _Optional[_Union[Balance, _Mapping]] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hot: _Optional[bool] = ...) -> None: ...
 
 class Balance(_message.Message):
     __slots__ = ("debits_posted_minor", "credits_posted_minor", "debits_pending_minor", "credits_pending_minor", "available")
@@ -107,7 +109,7 @@ class Balance(_message.Message):
     def __init__(self, debits_posted_minor: _Optional[int] = ..., credits_posted_minor: _Optional[int] = ..., debits_pending_minor: _Optional[int] = ..., credits_pending_minor: _Optional[int] = ..., available: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class Transfer(_message.Message):
-    __slots__ = ("transfer_id", "request_id", "debit_account_id", "credit_account_id", "amount", "state", "business_code", "ref", "context_id", "create_time", "reverses_transfer_id")
+    __slots__ = ("transfer_id", "request_id", "debit_account_id", "credit_account_id", "amount", "state", "business_code", "ref", "context_id", "create_time", "reverses_transfer_id", "pending", "posted_amount", "timeout_time", "resolve_time")
     TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     DEBIT_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -119,6 +121,10 @@ class Transfer(_message.Message):
     CONTEXT_ID_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     REVERSES_TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
+    PENDING_FIELD_NUMBER: _ClassVar[int]
+    POSTED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_TIME_FIELD_NUMBER: _ClassVar[int]
+    RESOLVE_TIME_FIELD_NUMBER: _ClassVar[int]
     transfer_id: str
     request_id: str
     debit_account_id: str
@@ -130,7 +136,11 @@ class Transfer(_message.Message):
     context_id: str
     create_time: _timestamp_pb2.Timestamp
     reverses_transfer_id: str
-    def __init__(self, transfer_id: _Optional[str] = ..., request_id: _Optional[str] = ..., debit_account_id: _Optional[str] = ..., credit_account_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[TransferState, str]] = ..., business_code: _Optional[str] = ..., ref: _Optional[_Union[_money_pb2.BusinessRef, _Mapping]] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reverses_transfer_id: _Optional[str] = ...) -> None: ...
+    pending: bool
+    posted_amount: _money_pb2.Money
+    timeout_time: _timestamp_pb2.Timestamp
+    resolve_time: _timestamp_pb2.Timestamp
+    def __init__(self, transfer_id: _Optional[str] = ..., request_id: _Optional[str] = ..., debit_account_id: _Optional[str] = ..., credit_account_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[TransferState, str]] = ..., business_code: _Optional[str] = ..., ref: _Optional[_Union[_money_pb2.BusinessRef, _Mapping]] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reverses_transfer_id: _Optional[str] = ..., pending: _Optional[bool] = ..., posted_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., timeout_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Entry(_message.Message):
     __slots__ = ("entry_id", "account_id", "transfer_id", "debit_minor", "credit_minor", "create_time", "context_id")

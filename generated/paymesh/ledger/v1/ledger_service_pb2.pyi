@@ -14,18 +14,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class OpenAccountRequest(_message.Message):
-    __slots__ = ("request_id", "owner_type", "owner_id", "account_type", "currency_code")
+    __slots__ = ("request_id", "owner_type", "owner_id", "account_type", "currency_code", "hot")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_TYPE_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_TYPE_FIELD_NUMBER: _ClassVar[int]
     CURRENCY_CODE_FIELD_NUMBER: _ClassVar[int]
+    HOT_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     owner_type: _ledger_pb2.OwnerType
     owner_id: str
     account_type: _ledger_pb2.AccountType
     currency_code: str
-    def __init__(self, request_id: _Optional[str] = ..., owner_type: _Optional[_Union[_ledger_pb2.OwnerType, str]] = ..., owner_id: _Optional[str] = ..., account_type: _Optional[_Union[_ledger_pb2.AccountType, str]] = ..., currency_code: _Optional[str] = ...) -> None: ...
+    hot: bool
+    def __init__(self, request_id: _Optional[str] = ..., owner_type: _Optional[_Union[_ledger_pb2.OwnerType, str]] = ..., owner_id: _Optional[str] = ..., account_type: _Optional[_Union[_ledger_pb2.AccountType, str]] = ..., currency_code: _Optional[str] = ..., hot: _Optional[bool] = ...) -> None: ...
 
 class OpenAccountResponse(_message.Message):
     __slots__ = ("account",)
@@ -148,20 +150,24 @@ class GetTransferResponse(_message.Message):
     def __init__(self, transfer: _Optional[_Union[_ledger_pb2.Transfer, _Mapping]] = ...) -> None: ...
 
 class ListTransfersRequest(_message.Message):
-    __slots__ = ("context_id", "order_id", "payment_id", "account_id", "page_size", "page_token")
+    __slots__ = ("context_id", "order_id", "payment_id", "account_id", "page_size", "page_token", "refund_id", "settlement_batch_id")
     CONTEXT_ID_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    REFUND_ID_FIELD_NUMBER: _ClassVar[int]
+    SETTLEMENT_BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     context_id: str
     order_id: str
     payment_id: str
     account_id: str
     page_size: int
     page_token: str
-    def __init__(self, context_id: _Optional[str] = ..., order_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., account_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    refund_id: str
+    settlement_batch_id: str
+    def __init__(self, context_id: _Optional[str] = ..., order_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., account_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., refund_id: _Optional[str] = ..., settlement_batch_id: _Optional[str] = ...) -> None: ...
 
 class ListTransfersResponse(_message.Message):
     __slots__ = ("transfers", "next_page_token")

@@ -1,0 +1,177 @@
+"""Ledger benchmark on real PostgreSQL (durable: fsync and synchronous commit on, unless --pg-fast).
+
+    python bench/ledger.py [--seconds 6] [--concurrency 4] [--pg-fast]
+
+Starts its own PostgreSQL (port base 33500, data in .paymesh-bench-ledger/) and drives the
+LedgerServicer in-process (idempotency, validation-free proto translation, SQL; no network
+hop), measuring:
+  1. transfers/s, one leg per CreateTransfers                 (cold wallet → hot merchant)
+  2. transfers/s, 100 legs per CreateTransfers (batched)
+  3. hold → post pairs/s                                       (CreateTransfers pending + PostPendingTransfer)
+  4. concurrent credits/s to ONE account: the hot path (buffered deltas) vs the baseline
+     of a cold account (every credit takes the one row lock), same run, same load
+  5. VerifyLedger duration over everything booked, which must pass
+Prints a table and ends with one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "generated")]
+
+PORT_BASE = 33500
+BATCH_LEGS = 100
+
+
+def eur(n: int) -> dict:
+    return {"currency_code": "EUR", "amount_minor": n}
+
+
+def rid(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+async def run_for(seconds: float, concurrency: int, op) -> tuple[int, float]:
+    """Runs `op(worker, i)` in `concurrency` loops for `seconds`; returns (units done, elapsed)."""
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def loop(worker: int) -> None:
+        nonlocal done
+        i = 0
+        while time.perf_counter() < deadline:
+            done += await op(worker, i)
+            i += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop(w) for w in range(concurrency)))
+    return done, time.perf_counter() - started
+
+
+async def bench(args) -> dict:
+    from paymesh.ledger.v1 import ledger_service_pb2 as api
+    from servers.kernel import db as kdb
+    from servers.kernel.settings import local_defaults
+    from servers.ledger.servicer import LedgerServicer
+    from servers.ledger.workers import RollUp
+
+    env = {"PAYMESH_PORT_BASE": str(PORT_BASE)}
+    url = local_defaults(env)["database_url"].reveal()
+    db = await kdb.connect(url, "ledger_bench", ROOT / "servers" / "ledger" / "migrations", pool_size=args.concurrency)
+    ledger = LedgerServicer(db)
+    roll_up = RollUp(db)
+    stop = asyncio.Event()
+
+    async def roller() -> None:  # the service's roll-up worker, as in production
+        while not stop.is_set():
+            await asyncio.sleep(0.05 if await roll_up.step() else 0.2)
+
+    roller_task = asyncio.create_task(roller())
+
+    async def open_(owner_type: int, owner: str, account_type: int) -> str:
+        reply = await ledger.OpenAccount(api.OpenAccountRequest(request_id=rid("o"), owner_type=owner_type, owner_id=owner,
+                                                                account_type=account_type, currency_code="EUR"), None)
+        return reply.account.account_id
+
+    funding = await open_(4, "platform", 7)
+    n_wallets = args.concurrency * BATCH_LEGS
+    wallets = [await open_(1, f"w{i}", 1) for i in range(n_wallets)]
+    for start in range(0, n_wallets, BATCH_LEGS):
+        await ledger.CreateTransfers(api.CreateTransfersRequest(request_id=rid("fund"), legs=[
+            api.TransferLeg(debit_account_id=funding, credit_account_id=w, amount=eur(10**9), business_code="TOPUP")
+            for w in wallets[start:start + BATCH_LEGS]]), None)
+    merchants = [await open_(2, f"shop{i}", 2) for i in range(args.concurrency)]
+    hot = await open_(2, "hot-shop", 2)          # merchant pending settlement: hot by default
+    cold = await open_(2, "cold-shop", 3)        # merchant settled: cold, every credit locks the row
+    rows, figures = [], {}
+
+    def leg(debit: str, credit: str, pending: bool = False) -> api.TransferLeg:
+        return api.TransferLeg(debit_account_id=debit, credit_account_id=credit, amount=eur(1), business_code="PAYMENT", pending=pending)
+
+    async def single(w: int, i: int) -> int:
+        await ledger.CreateTransfers(api.CreateTransfersRequest(request_id=rid("s"), legs=[leg(wallets[w * BATCH_LEGS + i % BATCH_LEGS], merchants[w])]), None)
+        return 1
+
+    async def batched(w: int, i: int) -> int:
+        mine = wallets[w * BATCH_LEGS:(w + 1) * BATCH_LEGS]
+        await ledger.CreateTransfers(api.CreateTransfersRequest(request_id=rid("b"), legs=[leg(x, merchants[w]) for x in mine]), None)
+        return BATCH_LEGS
+
+    async def hold_post(w: int, i: int) -> int:
+        reply = await ledger.CreateTransfers(api.CreateTransfersRequest(
+            request_id=rid("h"), legs=[leg(wallets[w * BATCH_LEGS + i % BATCH_LEGS], merchants[w], pending=True)]), None)
+        await ledger.PostPendingTransfer(api.PostPendingTransferRequest(transfer_id=reply.transfers[0].transfer_id, request_id=rid("p")), None)
+        return 1
+
+    def credits_to(target: str):
+        async def credit(w: int, i: int) -> int:
+            await ledger.CreateTransfers(api.CreateTransfersRequest(request_id=rid("c"), legs=[leg(wallets[w * BATCH_LEGS + i % BATCH_LEGS], target)]), None)
+            return 1
+        return credit
+
+    for name, op, unit in (("transfers/s, single leg", single, "transfers"),
+                           (f"transfers/s, batched ({BATCH_LEGS} legs)", batched, "transfers"),
+                           ("hold → post pairs/s", hold_post, "pairs"),
+                           ("credits/s to one account, baseline (row lock)", credits_to(cold), "credits"),
+                           ("credits/s to one account, hot (buffered)", credits_to(hot), "credits")):
+        done, elapsed = await run_for(args.seconds, args.concurrency, op)
+        rows.append((name, done / elapsed, f"{done} {unit} in {elapsed:.1f}s"))
+        figures[name] = round(done / elapsed, 1)
+
+    stop.set()
+    await roller_task
+    started = time.perf_counter()
+    verify = await ledger.VerifyLedger(api.VerifyLedgerRequest(), None)
+    verify_s = time.perf_counter() - started
+    rows.append(("verify duration (s)", verify_s, "ok" if verify.ok else "BROKEN"))
+    print("\n".join(verify.report_lines))
+    await db.close()
+
+    print(f"\n{'measure':<48} {'value':>10}  notes")
+    for name, value, note in rows:
+        print(f"{name:<48} {value:>10.1f}  {note}")
+    hot_s, cold_s = figures["credits/s to one account, hot (buffered)"], figures["credits/s to one account, baseline (row lock)"]
+    return {"bench": "ledger", "durable": not args.pg_fast, "concurrency": args.concurrency, "seconds": args.seconds,
+            "transfers_per_s_single": figures["transfers/s, single leg"],
+            "transfers_per_s_batched": figures[f"transfers/s, batched ({BATCH_LEGS} legs)"],
+            "hold_post_pairs_per_s": figures["hold → post pairs/s"],
+            "hot_account_credits_per_s": hot_s, "baseline_row_lock_credits_per_s": cold_s,
+            "hot_vs_baseline": round(hot_s / cold_s, 2) if cold_s else None,
+            "verify_s": round(verify_s, 3), "verify_ok": verify.ok}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--pg-fast", action="store_true", help="fsync off (the test tiers' setting): the CPU-bound ceiling")
+    args = parser.parse_args()
+    from servers.stack import components, runner
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMESH_")}
+    env.update({"PAYMESH_HOME": str(ROOT / ".paymesh-bench-ledger"), "PAYMESH_PORT_BASE": str(PORT_BASE), "PAYMESH_LOG_LEVEL": "WARNING",
+                "PAYMESH_PG_FAST": "1" if args.pg_fast else "0"})
+    plan = components.plan(env, {"postgres"})
+    runner.down(plan, say=lambda _: None)
+    shutil.rmtree(plan.home, ignore_errors=True)
+    plan = components.plan(env, {"postgres"})
+    print(f"starting PostgreSQL for the ledger bench (port base {PORT_BASE}) ...", flush=True)
+    runner.up(plan, say=lambda _: None, timeout_s=120)
+    try:
+        result = asyncio.run(bench(args))
+    finally:
+        runner.down(plan, say=lambda _: None)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
