@@ -34,7 +34,8 @@ def order_from_row(r) -> InstOrder:
     action = None
     if r.required_action:
         a = r.required_action
-        action = RequiredAction(a.get("redirect_url", ""), a.get("http_method", "GET"), a.get("form_fields", {}))
+        expire = dt.datetime.fromisoformat(a["expire_time"]) if a.get("expire_time") else None
+        action = RequiredAction(a.get("redirect_url", ""), a.get("http_method", "GET"), a.get("form_fields", {}), expire)
     return InstOrder(
         r.inst_order_id, r.instruction_id, r.attempt, OrderType(r.type), State(r.state), r.channel_id, Money(cur, r.amount_minor),
         r.method, r.verification_method, r.order_id, r.payment_id, r.refund_id, r.merchant_id, r.member_id, Money(cur, r.fee_minor),
@@ -51,7 +52,8 @@ def _column_value(name: str, value: Any) -> tuple[str, Any]:
         return "result_code", int(value)
     if name == "required_action":
         return name, json.dumps({"redirect_url": value.redirect_url, "http_method": value.http_method,
-                                 "form_fields": value.form_fields}) if value is not None else None
+                                 "form_fields": value.form_fields,
+                                 "expire_time": value.expire_time.isoformat() if value.expire_time else None}) if value is not None else None
     if name == "state":
         return name, int(value)
     return name, value

@@ -35,7 +35,7 @@ async def build(settings: Settings) -> ServiceApp:
     connector = HttpJsonConnector(keys, settings.send_concurrency_max)
     health = HealthBoard(HealthPolicy(window_seconds=settings.health_window_seconds, open_seconds=settings.circuit_open_seconds))
     front = Front(SqlUnitOfWork(database), connector, catalog, health, concurrency=settings.send_concurrency_max,
-                  batch_max=settings.dispatch_batch_max)
+                  batch_max=settings.dispatch_batch_max, challenge_seconds=settings.challenge_window_seconds)
 
     async def dispatcher() -> None:
         await front.run_dispatcher(settings.dispatch_poll_millis / 1000)

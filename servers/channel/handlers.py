@@ -34,6 +34,8 @@ from servers.kernel.money import Money
 
 log = logging.getLogger("paymesh.channel.front")
 SEND_GRACE_SECONDS = 30  # a SENT order without an answer this long after its timeout is queried
+CHALLENGE_SECONDS = 900  # a 3DS challenge not completed in this window fails (decided by the query loop)
+CHALLENGE_EXPIRED = "CHALLENGE_EXPIRED"
 
 
 def utcnow() -> dt.datetime:
@@ -55,6 +57,11 @@ class Submission:
     context_id: str = ""
 
 
+def challenge_expired(order: InstOrder, now: dt.datetime) -> bool:
+    action = order.required_action
+    return order.state == State.REQUIRES_ACTION and action is not None and action.expire_time is not None and now >= action.expire_time
+
+
 def route_context_to_dict(ctx: RouteContext) -> dict:
     return {"operation": ctx.operation, "method": ctx.method, "currency_code": ctx.amount.currency_code,
             "amount_minor": ctx.amount.amount_minor, "verification": ctx.verification, "card_org": ctx.card_org,
@@ -68,9 +75,10 @@ def route_context_from_dict(data: dict, exclude: frozenset[str] = frozenset()) -
 
 class Front:
     def __init__(self, uow: UnitOfWork, connector: Connector, catalog: Catalog, health: HealthBoard,
-                 clock: Callable[[], dt.datetime] = utcnow, concurrency: int = 64, batch_max: int = 50):
+                 clock: Callable[[], dt.datetime] = utcnow, concurrency: int = 64, batch_max: int = 50,
+                 challenge_seconds: int = CHALLENGE_SECONDS):
         self.uow, self.connector, self.catalog, self.health, self.clock = uow, connector, catalog, health, clock
-        self.concurrency, self.batch_max = concurrency, batch_max
+        self.concurrency, self.batch_max, self.challenge_seconds = concurrency, batch_max, challenge_seconds
         self.wake = asyncio.Event()
         self.in_flight: set[asyncio.Task] = set()
 
@@ -213,11 +221,15 @@ class Front:
         else:
             o = outcome(answer, self.catalog.mappings.get((order.channel_id, answer.code)))
             out_state, result, retryable = o.state, o.result, o.retryable
+        if cause == "query" and out_state == State.REQUIRES_ACTION and challenge_expired(order, now):
+            # the payer never finished the challenge in its window and the channel still waits: it fails
+            # (an unreachable channel is not this case: that stays open and is queried again)
+            out_state, result, retryable = State.FAIL, Result.AUTHENTICATION_FAILED, False
+            answer = replace(answer, code=CHALLENGE_EXPIRED, message="3DS challenge not completed in time")
         queried = {"query_count": order.query_count + 1} if cause == "query" else {}
         if not can_move(order.state, out_state):
             if order.state in OPEN and queried:  # still open: schedule the next query
-                delay = next_query_delay_seconds(self.catalog.channels.get(order.channel_id), order.query_count + 1)
-                order = await repo.cas(order, next_query_time=now + dt.timedelta(seconds=delay), **queried) or order
+                order = await repo.cas(order, next_query_time=self._next_query(order, order.query_count + 1, now), **queried) or order
             return NotificationResult.STALE, order
         changes: dict = {"state": out_state, "result": result, "retryable": retryable, **queried}
         if answer.channel_reference:
@@ -227,8 +239,9 @@ class Front:
         if out_state == State.SUCCESS:
             amount = answer.amount_minor if answer.amount_minor is not None else order.amount.amount_minor
             changes["settled_amount"] = Money(order.amount.currency_code, amount)
-        if out_state == State.REQUIRES_ACTION and answer.redirect_url:
-            changes["required_action"] = RequiredAction(answer.redirect_url, "GET")
+        if out_state == State.REQUIRES_ACTION:
+            changes["required_action"] = RequiredAction(answer.redirect_url, "GET",
+                                                        expire_time=now + dt.timedelta(seconds=self.challenge_seconds))
         if out_state in FINAL:
             changes.update(finish_time=now, next_query_time=None)
             if out_state == State.FAIL and order.quota_reserved_date is not None:
@@ -236,8 +249,8 @@ class Front:
                 changes["quota_reserved_date"] = None
         else:
             count = changes.get("query_count", order.query_count)
-            delay = next_query_delay_seconds(self.catalog.channels.get(order.channel_id), count)
-            changes["next_query_time"] = now + dt.timedelta(seconds=delay)
+            changes["next_query_time"] = self._next_query(replace(order, required_action=changes.get("required_action",
+                                                                                                      order.required_action)), count, now)
         if out_state == State.FAIL and retryable:
             nxt = await self._next_attempt(repo, order)
             if nxt is not None:
@@ -246,6 +259,14 @@ class Front:
         assert moved is not None, "order moved under its row lock"
         await repo.add_event(moved, order.state, cause)
         return NotificationResult.APPLIED, moved
+
+    def _next_query(self, order: InstOrder, query_count: int, now: dt.datetime) -> dt.datetime:
+        """The channel's backoff, but never after a pending challenge's expiry (so it is failed on time)."""
+        at = now + dt.timedelta(seconds=next_query_delay_seconds(self.catalog.channels.get(order.channel_id), query_count))
+        action = order.required_action
+        if action is not None and action.expire_time is not None and now < action.expire_time < at:
+            return action.expire_time
+        return at
 
     async def _next_attempt(self, repo: Repository, failed: InstOrder) -> InstOrder | None:
         """Fallback: a new order (new id, attempt + 1) on the next eligible channel."""

@@ -16,3 +16,4 @@ class Settings(CommonSettings):
     catalog_refresh_millis: int = 500    # how soon other replicas see a configuration change
     health_window_seconds: int = 60
     circuit_open_seconds: float = 30.0
+    challenge_window_seconds: int = 900  # a 3DS challenge not completed in time fails (query loop)

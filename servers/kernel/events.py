@@ -126,7 +126,9 @@ class OutboxRelay:
             return len(rows)
 
 
-Handler = Callable[[AsyncConnection, Event], Awaitable[None]]
+# A handler applies the event's effect in the given transaction; it may return an async callable
+# to run after that transaction commits (e.g. calls to other services that read the effect).
+Handler = Callable[[AsyncConnection, Event], Awaitable[Callable[[], Awaitable[None]] | None]]
 
 
 class Consumer:
@@ -198,16 +200,18 @@ class Consumer:
                 f"consume {event.topic} {event.event_type}", context=parent, kind=trace.SpanKind.CONSUMER,
                 attributes={"paymesh.context_id": event.context_id, "messaging.message.id": event.event_id}):
             try:
-                await self.db.run_in_transaction(lambda conn: self._apply(conn, event))
+                after_commit = await self.db.run_in_transaction(lambda conn: self._apply(conn, event))
+                if after_commit is not None:  # work the handler asked to run once its effect is committed
+                    await after_commit()
             except Exception:
                 log.exception("event handler failed; will be redelivered", extra={"event_id": event.event_id})
                 return
         await self.cache.client.xack(self.key, self.group, message_id)
 
-    async def _apply(self, conn: AsyncConnection, event: Event) -> None:
+    async def _apply(self, conn: AsyncConnection, event: Event):
         first = await conn.execute(
             text("INSERT INTO processed_events (consumer, event_id, context_id) VALUES (:g, :e, :c)"
                  " ON CONFLICT DO NOTHING RETURNING event_id"), {"g": self.group, "e": event.event_id, "c": event.context_id})
         if first.first() is None:
-            return  # already applied: at-least-once delivery, exactly-once effect
-        await self.handler(conn, event)
+            return None  # already applied: at-least-once delivery, exactly-once effect
+        return await self.handler(conn, event)

@@ -13,6 +13,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
+from servers.kernel import tokenization
 from servers.kernel.interceptors import ContextInterceptor, ErrorInterceptor, ValidationInterceptor
 from servers.kernel.logs import setup_logging
 from servers.kernel.settings import CommonSettings
@@ -58,7 +59,8 @@ async def serve(settings: CommonSettings, build: Builder, ready: asyncio.Event |
     provider = setup_tracing(settings.service, settings.otlp_endpoint, settings.trace_sample_ratio)
     app = await build(settings)
     server = grpc.aio.server(
-        interceptors=[server_interceptor(provider), ContextInterceptor(), ErrorInterceptor(settings.service, app.reason_aliases), ValidationInterceptor()],
+        interceptors=[server_interceptor(provider), ContextInterceptor(), ErrorInterceptor(settings.service, app.reason_aliases), ValidationInterceptor(),
+                      *tokenization.interceptors_for(settings)],  # sensitive fields → UES tickets
         options=server_options(settings),
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
     )

@@ -2,6 +2,7 @@
 payment tools (plugins) that run instructions."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, Awaitable, Callable, TypeVar
 
@@ -16,14 +17,15 @@ from servers.kernel import events
 from servers.kernel.db import Database
 from servers.kernel.money import Money
 from servers.payment import errors
-from servers.payment.domain import (Instruction, InstructionState, Payment, PaymentKind, PaymentMethod, PaymentState)
+from servers.payment.domain import (CardRef, Instruction, InstructionState, Payment, PaymentKind, PaymentMethod, PaymentState)
 from servers.payment.fees import FeePlan, FeeRule
 
 T = TypeVar("T")
 _COLS = ("payment_id, request_id, request_hash, kind, order_id, merchant_id, payer_member_id, currency_code, amount_minor, fee_minor,"
          " method, state, failure_reason, ledger_transfer_ids, context_id, version, create_time, update_time, fee_plan_version,"
-         " original_payment_id, refunded_minor, to_member_id")
-_INS_COLS = "instruction_id, seq, method, tool, currency_code, amount_minor, state, failure_reason, ledger_transfer_ids"
+         " original_payment_id, refunded_minor, to_member_id, card, return_url")
+_INS_COLS = ("instruction_id, seq, method, tool, currency_code, amount_minor, state, failure_reason, ledger_transfer_ids, inst_order_id,"
+             " channel_id, redirect_url, channel_result, settled_minor")
 _FILTERS = {"order_id": "order_id", "merchant_id": "merchant_id", "context_id": "context_id"}
 
 
@@ -32,12 +34,19 @@ def _payment(row, instructions: tuple[Instruction, ...] = ()) -> Payment:
                    Money(row.currency_code, row.amount_minor), PaymentMethod(row.method), PaymentState(row.state),
                    Money(row.currency_code, row.fee_minor), row.failure_reason, tuple(row.ledger_transfer_ids), row.context_id,
                    row.version, row.create_time, row.update_time, row.fee_plan_version, row.original_payment_id,
-                   row.refunded_minor, row.to_member_id, instructions)
+                   row.refunded_minor, row.to_member_id, instructions, _card(row.card), row.return_url)
+
+
+def _card(data) -> CardRef | None:
+    if not data:
+        return None
+    return CardRef(**(data if isinstance(data, dict) else json.loads(data)))
 
 
 def _instruction(row) -> Instruction:
     return Instruction(row.instruction_id, row.seq, PaymentMethod(row.method), row.tool, Money(row.currency_code, row.amount_minor),
-                       InstructionState(row.state), row.failure_reason, tuple(row.ledger_transfer_ids))
+                       InstructionState(row.state), row.failure_reason, tuple(row.ledger_transfer_ids), row.inst_order_id,
+                       row.channel_id, row.redirect_url, row.channel_result, row.settled_minor)
 
 
 def _plan(merchant_id: str, version: int, rules_json) -> FeePlan:
@@ -64,13 +73,14 @@ class SqlPaymentRepository:
     async def insert(self, p: Payment, request_hash: bytes) -> bool:
         inserted = await self.conn.execute(text(
             "INSERT INTO payments (payment_id, request_id, request_hash, kind, order_id, merchant_id, payer_member_id, currency_code,"
-            " amount_minor, fee_minor, method, state, context_id, fee_plan_version, original_payment_id, to_member_id)"
-            " VALUES (:p, :r, :h, :k, :o, :m, :payer, :c, :a, :fee, :meth, :s, :ctx, :fpv, :orig, :to)"
+            " amount_minor, fee_minor, method, state, context_id, fee_plan_version, original_payment_id, to_member_id, card, return_url)"
+            " VALUES (:p, :r, :h, :k, :o, :m, :payer, :c, :a, :fee, :meth, :s, :ctx, :fpv, :orig, :to, CAST(:card AS JSONB), :ret)"
             " ON CONFLICT (request_id) DO NOTHING RETURNING payment_id"),
             {"p": p.payment_id, "r": p.request_id, "h": request_hash, "k": int(p.kind), "o": p.order_id, "m": p.merchant_id,
              "payer": p.payer_member_id, "c": p.amount.currency_code, "a": p.amount.amount_minor,
              "fee": p.fee.amount_minor if p.fee else 0, "meth": int(p.method), "s": int(p.state), "ctx": p.context_id,
-             "fpv": p.fee_plan_version, "orig": p.original_payment_id, "to": p.to_member_id})
+             "fpv": p.fee_plan_version, "orig": p.original_payment_id, "to": p.to_member_id,
+             "card": json.dumps(dataclasses.asdict(p.card)) if p.card else None, "ret": p.return_url})
         if inserted.first() is None:
             return False
         if p.instructions:
@@ -101,6 +111,33 @@ class SqlPaymentRepository:
         done = await self.conn.execute(text(
             f"UPDATE instructions SET {', '.join(sets)} WHERE instruction_id = :i AND state = :expected RETURNING instruction_id"), params)
         return done.first() is not None
+
+    async def find_instruction(self, instruction_id: str):
+        row = (await self.conn.execute(text("SELECT payment_id FROM instructions WHERE instruction_id = :i"), {"i": instruction_id})).first()
+        if row is None:
+            return None
+        payment = await self.get(row.payment_id)
+        assert payment is not None
+        return payment, next(i for i in payment.instructions if i.instruction_id == instruction_id)
+
+    async def record_channel_result(self, instruction_id: str, verdict: str, inst_order_id: str, channel_id: str,
+                                    settled_minor: int, redirect_url: str, reason: str) -> bool:
+        done = await self.conn.execute(text(
+            "UPDATE instructions SET channel_result = :v, inst_order_id = coalesce(nullif(:io, ''), inst_order_id),"
+            " channel_id = coalesce(nullif(:ch, ''), channel_id), settled_minor = :s,"
+            " redirect_url = coalesce(nullif(:url, ''), redirect_url),"
+            " failure_reason = CASE WHEN :v = 'FAIL' THEN coalesce(nullif(:reason, ''), 'CHANNEL_DECLINED') ELSE failure_reason END,"
+            " update_time = now()"
+            " WHERE instruction_id = :i AND state = 5 AND channel_result NOT IN ('SUCCESS', 'FAIL') RETURNING instruction_id"),
+            {"i": instruction_id, "v": verdict, "io": inst_order_id, "ch": channel_id, "s": settled_minor, "url": redirect_url,
+             "reason": reason})
+        return done.first() is not None
+
+    async def waiting_payments(self, limit: int) -> list[str]:
+        rows = await self.conn.execute(text(
+            "SELECT DISTINCT i.payment_id FROM instructions i JOIN payments p USING (payment_id)"
+            " WHERE i.state = 5 AND i.channel_result IN ('SUCCESS', 'FAIL') AND p.state IN (2, 5) LIMIT :n"), {"n": limit})
+        return list(rows.scalars())
 
     async def add_refunded(self, payment_id: str, delta_minor: int) -> Payment | None:
         row = (await self.conn.execute(text(
@@ -204,6 +241,15 @@ class GrpcLedger:
         return await self._post(f"payment:{payment.payment_id}:fee", [
             (merchant, income, payment.fee, "FEE", {"order_id": payment.order_id, "payment_id": payment.payment_id})])
 
+    async def book_channel_capture(self, payment: Payment, instruction: Instruction) -> list[str]:
+        currency = instruction.amount.currency_code
+        captured = Money(currency, instruction.settled_minor or instruction.amount.amount_minor)
+        clearing = await self._account(ledger_pb2.OWNER_TYPE_CHANNEL, instruction.channel_id or "unknown",
+                                       ledger_pb2.ACCOUNT_TYPE_CHANNEL_CLEARING, currency)
+        merchant = await self._merchant_pending(payment.merchant_id, currency)
+        return await self._post(f"payment:{payment.payment_id}:{instruction.seq}", [
+            (clearing, merchant, captured, "PAYMENT", {"order_id": payment.order_id, "payment_id": payment.payment_id})])
+
     async def refund_to_wallet(self, refund: Payment) -> list[str]:
         currency = refund.amount.currency_code
         payer, merchant = await self._wallet(refund.payer_member_id, currency), await self._merchant_pending(refund.merchant_id, currency)
@@ -236,4 +282,51 @@ class BalanceTool:
         return await self.ledger.pay_from_wallet(payment, instruction)
 
     async def compensate(self, payment: Payment, instruction: Instruction) -> None:
+        await self.ledger.reverse(f"compensate:{instruction.instruction_id}", list(instruction.ledger_transfer_ids))
+
+
+class ChannelTool:
+    """Card and bank parts → the channel service's async front. execute() submits (idempotent
+    per instruction) and raises Pending: the verdict arrives as a channel event."""
+
+    _ORGS = {"VISA": 1, "MASTERCARD": 2, "AMEX": 3, "UNIONPAY": 4, "JCB": 5, "DISCOVER": 6, "DINERS": 7, "MAESTRO": 8}
+    _METHODS = {PaymentMethod.CARD_3DS: 1, PaymentMethod.CARD_NON_3DS: 1, PaymentMethod.BANK_TRANSFER: 2}
+
+    def __init__(self, mesh: Mesh, ledger: GrpcLedger):
+        self.mesh, self.ledger = mesh, ledger
+
+    async def execute(self, payment: Payment, instruction: Instruction) -> list[str]:
+        from paymesh.channel.v1 import channel_pb2, channel_service_pb2 as channel_api
+
+        card = payment.card
+        if card is None:
+            raise errors.card_required()
+        three_ds = instruction.method == PaymentMethod.CARD_3DS
+        request = channel_api.SubmitPaymentRequest(
+            request_id=f"payment:{instruction.instruction_id}", instruction_id=instruction.instruction_id,
+            ref={"order_id": payment.order_id, "payment_id": payment.payment_id}, merchant_id=payment.merchant_id,
+            member_id=payment.payer_member_id, amount=instruction.amount.to_proto(),
+            verification_method=channel_pb2.VERIFICATION_METHOD_THREE_DS if three_ds else channel_pb2.VERIFICATION_METHOD_NONE,
+            card=channel_pb2.CardInstrument(card_no_ticket=card.card_no_ticket, cvv2_ticket=card.cvv2_ticket,
+                                            card_org=self._ORGS.get(card.card_org, 0), card_bin=card.card_bin,
+                                            card_last4=card.card_last4, expiry_month=card.expiry_month, expiry_year=card.expiry_year),
+            return_url=payment.return_url, max_attempts=3)
+        try:
+            reply = await self.mesh.channel.SubmitPayment(request)
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND):
+                raise errors.Declined(error_reason(exc) or "CHANNEL_REFUSED") from None
+            if exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+                raise errors.channel_unavailable() from None
+            raise
+        order = reply.inst_order
+        raise errors.Pending(order.inst_order_id, order.channel_id, order.required_action.redirect_url)
+
+    async def compensate(self, payment: Payment, instruction: Instruction) -> None:
+        from paymesh.channel.v1 import channel_service_pb2 as channel_api
+
+        await self.mesh.channel.SubmitRefund(channel_api.SubmitRefundRequest(
+            request_id=f"compensate:{instruction.instruction_id}", instruction_id=f"cmp_{instruction.instruction_id}",
+            ref={"order_id": payment.order_id, "payment_id": payment.payment_id}, original_inst_order_id=instruction.inst_order_id,
+            amount=instruction.amount.to_proto(), reason="COMPENSATION"))
         await self.ledger.reverse(f"compensate:{instruction.instruction_id}", list(instruction.ledger_transfer_ids))

@@ -7,7 +7,11 @@ from clients.services import Mesh
 from paymesh.payment.v1 import payment_service_pb2, payment_service_pb2_grpc as rpc
 from servers.kernel import cache, db as kdb, events
 from servers.kernel.server import Registration, ServiceApp
-from servers.payment.adapters import BalanceTool, GrpcLedger, SqlUnitOfWork
+import asyncio
+import logging
+
+from servers.payment import handlers
+from servers.payment.adapters import BalanceTool, ChannelTool, GrpcLedger, SqlPaymentRepository, SqlUnitOfWork
 from servers.payment.servicer import FeePlanServicer, PaymentServicer
 from servers.payment.settings import Settings
 
@@ -17,10 +21,28 @@ SERVICES = payment_service_pb2.DESCRIPTOR.services_by_name
 async def build(settings: Settings) -> ServiceApp:
     database = await kdb.connect(settings.database_url.reveal(), "payment", Path(__file__).parent / "migrations", settings.db_pool_size)
     redis = cache.connect(settings.redis_url.reveal(), "payment")
-    mesh = Mesh({"ledger": settings.ledger_addr}, settings.deadline_ms)
+    mesh = Mesh({"ledger": settings.ledger_addr, "channel": settings.channel_addr}, settings.deadline_ms)
     relay = events.OutboxRelay(database, redis)
     uow, ledger = SqlUnitOfWork(database), GrpcLedger(mesh)
-    tools = {"balance": BalanceTool(ledger)}  # "channel" joins when the channel service lands
+    tools = {"balance": BalanceTool(ledger), "channel": ChannelTool(mesh, ledger)}
+
+    async def on_channel_event(conn, event: events.Event):
+        payment_id = await handlers.on_channel_event(SqlPaymentRepository(conn), event.payload.get("inst_order", {}))
+        if payment_id is None:
+            return None
+        return lambda: handlers.resume(uow, tools, ledger, payment_id)  # after commit: book and move on
+
+    async def janitor() -> None:
+        """Resumes payments whose channel verdict was recorded but not acted on (a crash between)."""
+        while True:
+            await asyncio.sleep(settings.janitor_interval_seconds)
+            try:
+                for payment_id in await uow(lambda repo: repo.waiting_payments(100)):
+                    await handlers.resume(uow, tools, ledger, payment_id)
+            except Exception:  # noqa: BLE001 - keep the janitor alive; it retries next round
+                logging.getLogger("paymesh.payment").exception("janitor round failed")
+
+    channel_events = events.Consumer(database, redis, producer="channel", topic="channel", group="payment", handler=on_channel_event)
     return ServiceApp(
         registrations=[
             Registration(rpc.add_PaymentServiceServicer_to_server, PaymentServicer(uow, tools, ledger, settings.tool_rules),
@@ -28,6 +50,6 @@ async def build(settings: Settings) -> ServiceApp:
             Registration(rpc.add_FeePlanServiceServicer_to_server, FeePlanServicer(uow), SERVICES["FeePlanService"].full_name),
             Registration(rpc.add_SettlementServiceServicer_to_server, rpc.SettlementServiceServicer(), SERVICES["SettlementService"].full_name),
         ],
-        workers=[relay.run],
+        workers=[relay.run, channel_events.run, janitor],
         closers=[mesh.close, redis.close, database.close],
     )

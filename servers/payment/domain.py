@@ -54,6 +54,7 @@ class InstructionState(IntEnum):
     SUCCEEDED = 2
     FAILED = 3
     COMPENSATED = 4
+    PROCESSING = 5  # at an asynchronous tool (a channel); its verdict arrives by event
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,11 @@ class Instruction:
     state: InstructionState = InstructionState.PENDING
     failure_reason: str = ""
     ledger_transfer_ids: tuple[str, ...] = ()
+    inst_order_id: str = ""
+    channel_id: str = ""
+    redirect_url: str = ""
+    channel_result: str = ""  # SUCCESS | FAIL | UNKNOWN | REQUIRES_ACTION, from channel events
+    settled_minor: int = 0
 
 
 # Which payment tool runs each method. Configurable (Settings.payment_tools), not hard-coded in the engine.
@@ -87,6 +93,17 @@ def build_plan(parts: list[tuple[PaymentMethod, Money]], total: Money, tools: di
             raise errors.method_not_supported(method.name)
         plan.append(Instruction(new_id("ins"), seq, method, tool, amount))
     return tuple(plan)
+
+
+@dataclass(frozen=True)
+class CardRef:
+    card_no_ticket: str
+    card_org: str
+    card_bin: str = ""
+    card_last4: str = ""
+    expiry_month: int = 0
+    expiry_year: int = 0
+    cvv2_ticket: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +129,8 @@ class Payment:
     refunded_minor: int = 0
     to_member_id: str = ""
     instructions: tuple[Instruction, ...] = ()
+    card: CardRef | None = None
+    return_url: str = ""
 
     @property
     def refundable(self) -> Money:
@@ -129,6 +148,8 @@ class PayOrder:
     method: PaymentMethod
     context_id: str
     parts: tuple[tuple[PaymentMethod, Money], ...] = ()
+    card: CardRef | None = None
+    return_url: str = ""
 
     def plan_parts(self) -> list[tuple[PaymentMethod, Money]]:
         return list(self.parts) or [(self.method, self.amount)]

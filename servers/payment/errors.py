@@ -47,3 +47,19 @@ class Declined(Exception):
         super().__init__(reason)
         self.reason = reason
 
+
+
+class Pending(Exception):
+    """An asynchronous tool accepted an instruction; its verdict arrives later as an event."""
+
+    def __init__(self, inst_order_id: str, channel_id: str = "", redirect_url: str = ""):
+        super().__init__(inst_order_id)
+        self.inst_order_id, self.channel_id, self.redirect_url = inst_order_id, channel_id, redirect_url
+
+
+def card_required() -> InvalidArgument:
+    return InvalidArgument([FieldViolation("card", "is required for card payments")], reason="CARD_REQUIRED")
+
+
+def channel_unavailable() -> Unavailable:
+    return Unavailable("CHANNEL_UNAVAILABLE", "the channel service did not answer; retry with the same request_id")

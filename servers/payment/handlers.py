@@ -30,20 +30,54 @@ async def pay_order(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: Ledg
         return payment
     if payment.state == PaymentState.CREATED:
         payment = await uow(lambda repo: _move(repo, payment, PaymentState.PROCESSING))
+    return await run_plan(uow, tools, ledger, payment)
+
+
+async def resume(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, payment_id: str) -> Payment:
+    """Continues a payment after an asynchronous tool's verdict arrived (or after a crash)."""
+    payment = await get_payment(uow, payment_id)
+    if payment.state in FINAL or payment.state == PaymentState.CREATED:
+        return payment
+    return await run_plan(uow, tools, ledger, payment)
+
+
+async def run_plan(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, payment: Payment) -> Payment:
+    """Runs the plan from where it stands: each step is a compare-and-set, so concurrent
+    resumers (the request, an event, the janitor) never run an instruction twice."""
     transfer_ids: list[str] = []
     for instruction in payment.instructions:
         if instruction.state == InstructionState.SUCCEEDED:
             transfer_ids += instruction.ledger_transfer_ids
             continue
+        if instruction.state == InstructionState.FAILED:
+            return await _fail(uow, tools, payment, instruction.failure_reason)
+        if instruction.state == InstructionState.PROCESSING:
+            if instruction.channel_result == "FAIL":
+                await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PROCESSING, InstructionState.FAILED,
+                                                            failure_reason=instruction.failure_reason or "CHANNEL_DECLINED"))
+                return await _fail(uow, tools, payment, instruction.failure_reason or "CHANNEL_DECLINED")
+            if instruction.channel_result != "SUCCESS":
+                return await get_payment(uow, payment.payment_id)  # still waiting for the channel
+            ids = await ledger.book_channel_capture(payment, instruction)
+            if not await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PROCESSING, InstructionState.SUCCEEDED,
+                                                                ledger_transfer_ids=tuple(ids))):
+                return await get_payment(uow, payment.payment_id)  # another resumer took this step
+            transfer_ids += ids
+            continue
         try:
             ids = await tools[instruction.tool].execute(payment, instruction)
+        except errors.Pending as pending:
+            await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.PROCESSING,
+                                                        inst_order_id=pending.inst_order_id, channel_id=pending.channel_id,
+                                                        redirect_url=pending.redirect_url))
+            return await get_payment(uow, payment.payment_id)
         except errors.Declined as declined:
             await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.FAILED,
                                                         failure_reason=declined.reason))
-            await _compensate(uow, tools, payment)
-            return await uow(lambda repo: _finish(repo, payment, PaymentState.FAILED, failure_reason=declined.reason))
-        await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.SUCCEEDED,
-                                                    ledger_transfer_ids=tuple(ids)))
+            return await _fail(uow, tools, payment, declined.reason)
+        if not await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.SUCCEEDED,
+                                                            ledger_transfer_ids=tuple(ids))):
+            return await get_payment(uow, payment.payment_id)
         transfer_ids += ids
     if payment.fee and payment.fee.is_positive:
         transfer_ids += await ledger.charge_fee(payment)
@@ -51,11 +85,40 @@ async def pay_order(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: Ledg
 
 
 async def _compensate(uow: UnitOfWork, tools: dict[str, PaymentTool], payment: Payment) -> None:
-    current = await uow(lambda repo: repo.get(payment.payment_id))
+    """Undoes executed instructions in reverse order; each undo is recorded by compare-and-set."""
+    current = await get_payment(uow, payment.payment_id)
     for instruction in reversed(current.instructions):
         if instruction.state == InstructionState.SUCCEEDED:
             await tools[instruction.tool].compensate(current, instruction)
             await uow(lambda repo: repo.set_instruction(instruction, InstructionState.SUCCEEDED, InstructionState.COMPENSATED))
+
+
+async def _fail(uow: UnitOfWork, tools: dict[str, PaymentTool], payment: Payment, reason: str) -> Payment:
+    await _compensate(uow, tools, payment)
+    return await uow(lambda repo: _finish(repo, payment, PaymentState.FAILED, failure_reason=reason))
+
+
+async def on_channel_event(repo: PaymentRepository, inst_order: dict) -> str | None:
+    """Records a channel's verdict on the instruction it belongs to (forward moves only) and
+    returns the payment id to resume after commit. UNKNOWN moves the payment to UNKNOWN: it
+    is never retried blindly; the channel's query loop settles it."""
+    state = inst_order.get("state", "").removeprefix("INST_ORDER_STATE_")
+    verdict = {"SUCCESS": "SUCCESS", "FAIL": "FAIL", "UNKNOWN": "UNKNOWN", "REQUIRES_ACTION": "REQUIRES_ACTION"}.get(state)
+    if verdict is None or inst_order.get("type", "INST_ORDER_TYPE_PAY") != "INST_ORDER_TYPE_PAY":
+        return None
+    found = await repo.find_instruction(inst_order.get("instruction_id", ""))
+    if found is None:
+        return None  # not ours
+    payment, instruction = found
+    settled = int((inst_order.get("settled_amount") or inst_order.get("amount") or {}).get("amount_minor", 0))
+    if not await repo.record_channel_result(instruction.instruction_id, verdict, inst_order.get("inst_order_id", ""),
+                                            inst_order.get("channel_id", ""), settled,
+                                            (inst_order.get("required_action") or {}).get("redirect_url", ""),
+                                            inst_order.get("result_code", "").removeprefix("RESULT_CODE_")):
+        return None
+    if verdict == "UNKNOWN" and payment.state == PaymentState.PROCESSING:
+        await repo.transition(payment, PaymentState.UNKNOWN)
+    return payment.payment_id if verdict in ("SUCCESS", "FAIL") else None
 
 
 async def _record(repo: PaymentRepository, cmd: PayOrder, tool_rules: dict[str, str]) -> Payment:
@@ -70,7 +133,9 @@ async def _record(repo: PaymentRepository, cmd: PayOrder, tool_rules: dict[str, 
     payment = Payment(payment_id=new_id("pay"), request_id=cmd.request_id, kind=PaymentKind.ORDER, order_id=cmd.order_id,
                       merchant_id=cmd.merchant_id, payer_member_id=cmd.payer_member_id, amount=cmd.amount, method=cmd.method,
                       state=PaymentState.CREATED, context_id=cmd.context_id, fee=fee, fee_plan_version=plan.version,
-                      instructions=build_plan(parts, cmd.amount, tool_rules, new_id))
+                      instructions=build_plan(parts, cmd.amount, tool_rules, new_id), card=cmd.card, return_url=cmd.return_url)
+    if any(i.tool == "channel" for i in payment.instructions) and cmd.card is None:
+        raise errors.card_required()
     return await _insert(repo, payment, cmd.request_hash)
 
 

@@ -32,6 +32,15 @@ class PaymentRepository(Protocol):
 
     async def add_event(self, event_type: str, payload: dict[str, Any]) -> None: ...
 
+    async def find_instruction(self, instruction_id: str) -> tuple[Payment, Instruction] | None: ...
+
+    async def record_channel_result(self, instruction_id: str, verdict: str, inst_order_id: str, channel_id: str,
+                                    settled_minor: int, redirect_url: str, reason: str) -> bool:
+        """Stores a channel verdict on a PROCESSING instruction; SUCCESS/FAIL are final and never overwritten."""
+
+    async def waiting_payments(self, limit: int) -> list[str]:
+        """Payments with a channel verdict not yet acted on (the janitor resumes them)."""
+
     async def list_payments(self, filters: dict[str, str], page_size: int, after: str) -> list[Payment]: ...
 
     async def latest_fee_plan(self, merchant_id: str) -> FeePlan | None: ...
@@ -62,6 +71,9 @@ class LedgerPort(Protocol):
     async def pay_from_wallet(self, payment: Payment, instruction: Instruction) -> list[str]: ...
 
     async def charge_fee(self, payment: Payment) -> list[str]: ...
+
+    async def book_channel_capture(self, payment: Payment, instruction: Instruction) -> list[str]:
+        """Channel clearing → merchant pending settlement, for what the channel captured."""
 
     async def refund_to_wallet(self, refund: Payment) -> list[str]: ...
 

@@ -8,7 +8,7 @@ from servers.kernel.context import current_context_id
 from servers.kernel.idempotency import request_hash
 from servers.kernel.money import Money
 from servers.payment import fees, handlers
-from servers.payment.domain import Instruction, MemberTransfer, Payment, PaymentMethod, PayOrder, Refund
+from servers.payment.domain import CardRef, Instruction, MemberTransfer, Payment, PaymentMethod, PayOrder, Refund
 from servers.payment.ports import LedgerPort, PaymentTool, UnitOfWork
 
 
@@ -21,7 +21,8 @@ def _ts(value) -> Timestamp:
 
 def instruction_pb(i: Instruction) -> pb.Instruction:
     return pb.Instruction(instruction_id=i.instruction_id, seq=i.seq, method=int(i.method), amount=i.amount.to_proto(),
-                          state=int(i.state), tool=i.tool, ledger_transfer_ids=list(i.ledger_transfer_ids), failure_reason=i.failure_reason)
+                          state=int(i.state), tool=i.tool, ledger_transfer_ids=list(i.ledger_transfer_ids), failure_reason=i.failure_reason,
+                          inst_order_id=i.inst_order_id, redirect_url=i.redirect_url, channel_id=i.channel_id)
 
 
 def payment_pb(p: Payment) -> pb.Payment:
@@ -57,8 +58,12 @@ class PaymentServicer(rpc.PaymentServiceServicer):
 
     async def CreatePayment(self, request, context):
         parts = tuple((PaymentMethod(p.method), Money.from_proto(p.amount)) for p in request.parts)
+        c = request.card
+        card = CardRef(c.card_no_ticket, c.card_org, c.card_bin, c.card_last4, c.expiry_month, c.expiry_year,
+                       c.cvv2_ticket) if request.HasField("card") else None
         cmd = PayOrder(request.request_id, _terms_hash(request), request.order_id, request.merchant_id, request.payer_member_id,
-                       Money.from_proto(request.amount), PaymentMethod(request.method), current_context_id(), parts)
+                       Money.from_proto(request.amount), PaymentMethod(request.method), current_context_id(), parts, card,
+                       request.return_url)
         payment = await handlers.pay_order(self.uow, self.tools, self.ledger, cmd, self.tool_rules)
         return api.CreatePaymentResponse(payment=payment_pb(payment))
 

@@ -10,6 +10,7 @@ from servers.payment.domain import DEFAULT_TOOLS
 class Settings(CommonSettings):
     # Which payment tool runs each method, as JSON: {"BALANCE": "balance", "CARD_3DS": "channel", ...}.
     payment_tools: str = json.dumps(DEFAULT_TOOLS)
+    janitor_interval_seconds: float = 5.0
 
     @property
     def tool_rules(self) -> dict[str, str]:

@@ -10,6 +10,7 @@ from servers.kernel import cache, db as kdb
 from servers.kernel.server import Registration, ServiceApp
 from servers.risk.adapters import GrpcPasswords, RedisCounters
 from servers.risk.handlers import Risk
+from servers.risk.reports import Reports
 from servers.risk.rules import Rules, seed_defaults
 from servers.risk.servicer import RiskListServicer, RiskRuleServicer, RiskServicer
 from servers.risk.settings import Settings
@@ -28,7 +29,7 @@ async def build(settings: Settings) -> ServiceApp:
         registrations=[
             Registration(rpc.add_RiskServiceServicer_to_server, RiskServicer(Risk(database, RedisCounters(redis), GrpcPasswords(mesh), settings)),
                          SERVICES["RiskService"].full_name),
-            Registration(rpc.add_RiskRuleServiceServicer_to_server, RiskRuleServicer(rules), SERVICES["RiskRuleService"].full_name),
+            Registration(rpc.add_RiskRuleServiceServicer_to_server, RiskRuleServicer(rules, Reports(database, settings)), SERVICES["RiskRuleService"].full_name),
             Registration(rpc.add_RiskListServiceServicer_to_server, RiskListServicer(rules), SERVICES["RiskListService"].full_name),
         ],
         closers=[mesh.close, redis.close, database.close],

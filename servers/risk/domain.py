@@ -110,22 +110,32 @@ def _matches(rule: ActiveRule, p: pb.PaymentContext, method: int, facts: Facts) 
     return None
 
 
+def match(rule: ActiveRule, payment: pb.PaymentContext, method: int, facts: Facts) -> pb.MatchedRule | None:
+    """The rule's match for this payment (in scope and condition true), or None."""
+    if not in_scope(rule.spec, payment, method):
+        return None
+    detail = _matches(rule, payment, method, facts)
+    if detail is None:
+        return None
+    return pb.MatchedRule(rule_id=rule.rule_id, rule_version=rule.version, name=rule.spec.name, action=rule.spec.action,
+                          challenge_type=rule.spec.challenge_type, score=rule.spec.score, detail=detail)
+
+
 def evaluate(rules: list[ActiveRule], payment: pb.PaymentContext, method: int, facts: Facts, review_score: int,
              reject_score: int) -> Verdict:
-    matched: list[pb.MatchedRule] = []
-    for rule in sorted(rules, key=lambda r: (r.spec.priority, r.rule_id)):
-        if not in_scope(rule.spec, payment, method):
-            continue
-        detail = _matches(rule, payment, method, facts)
-        if detail is not None:
-            matched.append(pb.MatchedRule(rule_id=rule.rule_id, rule_version=rule.version, name=rule.spec.name, action=rule.spec.action,
-                                          challenge_type=rule.spec.challenge_type, score=rule.spec.score, detail=detail))
+    matched = [m for m in (match(r, payment, method, facts) for r in sorted(rules, key=lambda r: (r.spec.priority, r.rule_id)))
+               if m is not None]
+    return combine(matched, facts.member_rating, facts.merchant_rating, review_score, reject_score)
+
+
+def combine(matched: list[pb.MatchedRule], member_rating: int, merchant_rating: int, review_score: int, reject_score: int) -> Verdict:
+    """The decision of a set of matched rules and the subjects' ratings (also used by backtests)."""
     allowed = any(m.action == pb.RULE_ACTION_ALLOW for m in matched)
     effective = [m for m in matched if not allowed or m.action in (pb.RULE_ACTION_REJECT, pb.RULE_ACTION_ALLOW)]
-    score = sum(m.score for m in effective) + RATING_SCORE[facts.member_rating] + RATING_SCORE[facts.merchant_rating]
+    score = sum(m.score for m in effective) + RATING_SCORE.get(member_rating, 0) + RATING_SCORE.get(merchant_rating, 0)
     action = max((m.action for m in effective), key=_STRENGTH.__getitem__, default=pb.RULE_ACTION_SCORE)
     decision = _DECISION[action]
-    if pb.RATING_LEVEL_BLOCKED in (facts.member_rating, facts.merchant_rating):
+    if pb.RATING_LEVEL_BLOCKED in (member_rating, merchant_rating):
         decision = pb.DECISION_REJECT
     elif not allowed and score >= reject_score:
         decision = pb.DECISION_REJECT
@@ -134,7 +144,22 @@ def evaluate(rules: list[ActiveRule], payment: pb.PaymentContext, method: int, f
     challenges = sorted({m.challenge_type or pb.CHALLENGE_TYPE_PASSWORD for m in effective if m.action == pb.RULE_ACTION_CHALLENGE})
     if decision == pb.DECISION_CHALLENGE and pb.CHALLENGE_TYPE_THREE_DS in challenges:
         challenges = [pb.CHALLENGE_TYPE_THREE_DS]  # 3DS is demanded; a password does not replace it
-    return Verdict(decision, score, matched, challenges if decision == pb.DECISION_CHALLENGE else [])
+    return Verdict(decision, score, list(matched), challenges if decision == pb.DECISION_CHALLENGE else [])
+
+
+def rating_level(success: int, fraud: int, chargeback: int) -> int:
+    """A subject's rating from its reported outcomes (unless an operator overrode it):
+    BLOCKED at 3+ frauds making up >= 10% of its outcomes; HIGH while frauds + chargebacks are
+    >= 1% of its outcomes; LOW after 20 successes and no fraud or chargeback; MEDIUM otherwise."""
+    bad = fraud + chargeback
+    total = success + bad
+    if fraud >= 3 and fraud * 10 >= total:
+        return pb.RATING_LEVEL_BLOCKED
+    if bad and bad * 100 >= total:
+        return pb.RATING_LEVEL_HIGH
+    if success >= 20 and not bad:
+        return pb.RATING_LEVEL_LOW
+    return pb.RATING_LEVEL_MEDIUM
 
 
 def counter_key(rule: ActiveRule, payment: pb.PaymentContext, now: dt.datetime) -> tuple[str, int] | None:

@@ -57,3 +57,15 @@ def member_locked(member_id: str) -> ResourceExhausted:
 
 def otp_unavailable() -> FailedPrecondition:
     return FailedPrecondition("OTP_UNAVAILABLE", "OTP delivery is not configured; use another verification")
+
+
+def not_pending_review(decision_id: str) -> FailedPrecondition:
+    return FailedPrecondition("NOT_PENDING_REVIEW", f"decision {decision_id} is not a pending review", {"decision_id": decision_id})
+
+
+def page_token_invalid() -> InvalidArgument:
+    return invalid("page_token", "not a token of this query", "PAGE_TOKEN_INVALID")
+
+
+def list_value_invalid(index: int, why: str) -> InvalidArgument:
+    return InvalidArgument([FieldViolation(f"entries[{index}].value", why)], reason="LIST_VALUE_INVALID")

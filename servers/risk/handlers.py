@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -28,6 +29,14 @@ from servers.risk.store import RiskStore
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        return False
 
 
 def _ts(value: dt.datetime) -> Timestamp:
@@ -63,7 +72,7 @@ class Risk:
         facts = domain.Facts(now=now)
         lookups = [(r.spec.list_match.list_id, domain.dimension_value(p, dims.get(r.spec.list_match.list_id, 0)))
                    for r in rules if r.kind == "list_match" and domain.in_scope(r.spec, p, method)]
-        facts.list_hits = await store.list_hits([(lid, v) for lid, v in lookups if v], now)
+        facts.list_hits = await store.list_hits([(lid, v, dims.get(lid) == pb.DIMENSION_IP and _is_ip(v)) for lid, v in lookups if v], now)
         facts.member_first_seen = (p.member_create_time.ToDatetime(dt.timezone.utc) if p.HasField("member_create_time")
                                    else await store.first_seen("member", p.member_id))
         facts.card_first_seen = (p.card_bind_time.ToDatetime(dt.timezone.utc) if p.HasField("card_bind_time")
@@ -118,6 +127,23 @@ class Risk:
                                               v.decision == pb.DECISION_CHALLENGE else [])
                 out.requirements.add(payment_method=method, decision=v.decision, challenge_types=types)
             return out
+
+    async def resolve_review(self, request: api.ResolveReviewRequest) -> api.ResolveReviewResponse:
+        """An operator approves (a ticket is issued) or rejects a pending REVIEW decision, once."""
+        async def work(conn) -> api.ResolveReviewResponse:
+            store, now = RiskStore(conn), _now()
+            d = await store.decision_for_update(request.decision_id)
+            if d is None:
+                raise errors.not_found("decision", request.decision_id)
+            if d.decision != pb.DECISION_REVIEW or d.review_resolution:
+                raise errors.not_pending_review(d.decision_id)
+            d.review_resolution = request.resolution
+            await store.save_decision(d)
+            reply = api.ResolveReviewResponse(decision=d)
+            if request.resolution == pb.REVIEW_RESOLUTION_APPROVE:
+                reply.risk_ticket.CopyFrom(await self._issue(store, d, pb.CHALLENGE_TYPE_UNSPECIFIED, now))
+            return reply
+        return await idempotency.run_once(self.db, "risk.ResolveReview", request.request_id, request, api.ResolveReviewResponse, work)
 
     # tickets ---------------------------------------------------------------------------------
     def _sign(self, ticket_id: str, order_id: str, amount: int, currency: str, member_id: str, expire: dt.datetime) -> str:

@@ -2,14 +2,17 @@
 version, which Assess sees on its next call (no restart)."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import ipaddress
+import json
 
 from paymesh.risk.v1 import risk_pb2 as pb, risk_service_pb2 as api
 from servers.kernel import idempotency
 from servers.kernel.db import Database
 from servers.kernel.ids import new_id
 from servers.risk import domain, errors
-from servers.risk.store import RiskStore
+from servers.risk.store import RiskStore, _list
 
 PAGE_SIZE_DEFAULT = 50
 
@@ -111,13 +114,19 @@ class Rules:
     async def add_entries(self, request: api.AddRiskListEntriesRequest) -> api.AddRiskListEntriesResponse:
         async def work(conn) -> api.AddRiskListEntriesResponse:
             store = RiskStore(conn)
-            if await store.risk_list(request.list_id) is None:
+            found = await store.risk_list(request.list_id)
+            if found is None:
                 raise errors.not_found("list", request.list_id)
-            for e in request.entries:
+            for i, e in enumerate(request.entries):
+                value = e.value
+                if found.dimension == pb.DIMENSION_IP:
+                    value = ip_or_cidr(value)
+                    if value is None:
+                        raise errors.list_value_invalid(i, "an IP address or a CIDR range (e.g. 10.0.0.0/8)")
                 expire = e.expire_time.ToDatetime(dt.timezone.utc) if e.HasField("expire_time") else None
                 await store.q("INSERT INTO list_entries (list_id, value, reason, expire_time) VALUES (:l, :v, :r, :e)"
                               " ON CONFLICT (list_id, value) DO UPDATE SET reason = EXCLUDED.reason, expire_time = EXCLUDED.expire_time",
-                              l=request.list_id, v=e.value, r=e.reason, e=expire)
+                              l=request.list_id, v=value, r=e.reason, e=expire)
             await store.q("UPDATE lists SET update_time = now() WHERE list_id = :l", l=request.list_id)
             return api.AddRiskListEntriesResponse(list=await store.risk_list(request.list_id))
         return await idempotency.run_once(self.db, "risk.AddRiskListEntries", request.request_id, request,
@@ -126,14 +135,72 @@ class Rules:
     async def remove_entries(self, request: api.RemoveRiskListEntriesRequest) -> api.RemoveRiskListEntriesResponse:
         async def work(conn) -> api.RemoveRiskListEntriesResponse:
             store = RiskStore(conn)
-            if await store.risk_list(request.list_id) is None:
+            found = await store.risk_list(request.list_id)
+            if found is None:
                 raise errors.not_found("list", request.list_id)
+            values = list(request.values)
+            if found.dimension == pb.DIMENSION_IP:
+                values = [ip_or_cidr(v) or v for v in values]
             gone = await store.q("DELETE FROM list_entries WHERE list_id = :l AND value = ANY(:v) RETURNING value",
-                                 l=request.list_id, v=list(request.values))
+                                 l=request.list_id, v=values)
             removed = len(gone.all())
             return api.RemoveRiskListEntriesResponse(list=await store.risk_list(request.list_id), removed_count=removed)
         return await idempotency.run_once(self.db, "risk.RemoveRiskListEntries", request.request_id, request,
                                           api.RemoveRiskListEntriesResponse, work)
+
+    async def list_lists(self, request: api.ListRiskListsRequest) -> api.ListRiskListsResponse:
+        limit = request.page_size or PAGE_SIZE_DEFAULT
+        after = _untoken(request.page_token, {"type": request.type})
+        async with self.db.transaction() as conn:
+            rows = (await RiskStore(conn).q(
+                "SELECT l.*, (SELECT count(*) FROM list_entries e WHERE e.list_id = l.list_id) AS n FROM lists l"
+                " WHERE (:t = 0 OR l.type = :t) AND l.name > :a ORDER BY l.name LIMIT :n", t=request.type, a=after, n=limit + 1)).all()
+        token = _token(rows[limit - 1].name, {"type": request.type}) if len(rows) > limit else ""
+        return api.ListRiskListsResponse(lists=[_list(r) for r in rows[:limit]], next_page_token=token)
+
+    async def list_entries(self, request: api.ListRiskListEntriesRequest) -> api.ListRiskListEntriesResponse:
+        limit, query = request.page_size or PAGE_SIZE_DEFAULT, {"list": request.list_id, "prefix": request.value_prefix}
+        after = _untoken(request.page_token, query)
+        async with self.db.transaction() as conn:
+            store = RiskStore(conn)
+            if await store.risk_list(request.list_id) is None:
+                raise errors.not_found("list", request.list_id)
+            rows = (await store.q("SELECT * FROM list_entries WHERE list_id = :l AND starts_with(value, :p) AND value > :a"
+                                  " ORDER BY value LIMIT :n", l=request.list_id, p=request.value_prefix, a=after, n=limit + 1)).all()
+        entries = []
+        for r in rows[:limit]:
+            e = pb.RiskListEntry(value=r.value, reason=r.reason)
+            e.create_time.FromDatetime(r.create_time)
+            if r.expire_time is not None:
+                e.expire_time.FromDatetime(r.expire_time)
+            entries.append(e)
+        token = _token(rows[limit - 1].value, query) if len(rows) > limit else ""
+        return api.ListRiskListEntriesResponse(entries=entries, next_page_token=token)
+
+
+def ip_or_cidr(value: str) -> str | None:
+    """The canonical form of an IP address or CIDR range (host bits must be zero), or None."""
+    try:
+        return str(ipaddress.ip_network(value, strict=True)) if "/" in value else str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def _token(after: str, query: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"a": after, "q": query}).encode()).decode()
+
+
+def _untoken(token: str, query: dict) -> str:
+    """The key to continue after; a token of another query (other filter) is refused (AIP-158)."""
+    if not token:
+        return ""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(token))
+        if raw["q"] != query or not isinstance(raw["a"], str):
+            raise ValueError
+        return raw["a"]
+    except (ValueError, KeyError, TypeError):
+        raise errors.page_token_invalid() from None
 
 
 DEFAULT_RULES = [

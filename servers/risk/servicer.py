@@ -9,6 +9,8 @@ from paymesh.risk.v1 import risk_pb2 as pb, risk_service_pb2 as api, risk_servic
 from servers.kernel.errors import invalid
 from servers.risk import errors
 from servers.risk.handlers import Risk
+from servers.risk.outcomes import Outcomes
+from servers.risk.reports import Reports
 from servers.risk.rules import PAGE_SIZE_DEFAULT, Rules
 from servers.risk.store import RiskStore
 
@@ -16,6 +18,7 @@ from servers.risk.store import RiskStore
 class RiskServicer(rpc.RiskServiceServicer):
     def __init__(self, risk: Risk):
         self.risk = risk
+        self.outcomes = Outcomes(risk.db)
 
     async def Assess(self, request, context):
         return await self.risk.assess(request)
@@ -53,6 +56,12 @@ class RiskServicer(rpc.RiskServiceServicer):
             token = base64.urlsafe_b64encode(json.dumps({"t": t.isoformat(), "id": d.decision_id}).encode()).decode()
         return api.ListDecisionsResponse(decisions=[d for _, d in rows], next_page_token=token)
 
+    async def ResolveReview(self, request, context):
+        return await self.risk.resolve_review(request)
+
+    async def RecordOutcome(self, request, context):
+        return await self.outcomes.record(request)
+
     async def GetRiskRating(self, request, context):
         async with self.risk.db.transaction() as conn:
             return api.GetRiskRatingResponse(rating=await RiskStore(conn).rating(request.subject_type, request.subject_id))
@@ -68,8 +77,8 @@ class RiskServicer(rpc.RiskServiceServicer):
 
 
 class RiskRuleServicer(rpc.RiskRuleServiceServicer):
-    def __init__(self, rules: Rules):
-        self.rules = rules
+    def __init__(self, rules: Rules, reports: Reports):
+        self.rules, self.reports = rules, reports
 
     async def CreateRule(self, request, context):
         return await self.rules.create(request)
@@ -92,6 +101,12 @@ class RiskRuleServicer(rpc.RiskRuleServiceServicer):
     async def EnableRule(self, request, context):
         return api.EnableRuleResponse(rule=await self.rules.set_state(request, pb.RULE_STATE_ACTIVE))
 
+    async def BacktestRule(self, request, context):
+        return await self.reports.backtest(request)
+
+    async def GetRuleHitReport(self, request, context):
+        return await self.reports.rule_hits(request)
+
 
 class RiskListServicer(rpc.RiskListServiceServicer):
     def __init__(self, rules: Rules):
@@ -108,3 +123,9 @@ class RiskListServicer(rpc.RiskListServiceServicer):
 
     async def RemoveRiskListEntries(self, request, context):
         return await self.rules.remove_entries(request)
+
+    async def ListRiskLists(self, request, context):
+        return await self.rules.list_lists(request)
+
+    async def ListRiskListEntries(self, request, context):
+        return await self.rules.list_entries(request)

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from paymesh.risk.v1 import risk_pb2 as pb
-from servers.risk.domain import ActiveRule
+from servers.risk.domain import RATING_SCORE, ActiveRule, rating_level
 
 
 class RiskStore:
@@ -68,12 +68,15 @@ class RiskStore:
         return [_rule(head, v) for v in rows] if head else []
 
     # lists ---------------------------------------------------------------------------------
-    async def list_hits(self, lookups: list[tuple[str, str]], now: dt.datetime) -> dict[str, int]:
-        """list_id → list type, for the (list_id, value) pairs that are listed and not expired."""
+    async def list_hits(self, lookups: list[tuple[str, str, bool]], now: dt.datetime) -> dict[str, int]:
+        """list_id → list type, for the (list_id, value, value is an IP) lookups that are listed and not
+        expired; an IP also matches the CIDR ranges of its list."""
         hits: dict[str, int] = {}
-        for list_id, value in lookups:
-            row = (await self.q("SELECT l.type FROM list_entries e JOIN lists l USING (list_id) WHERE e.list_id = :l AND e.value = :v"
-                                " AND (e.expire_time IS NULL OR e.expire_time > :now)", l=list_id, v=value, now=now)).first()
+        for list_id, value, is_ip in lookups:
+            match = ("(e.value = :v OR (strpos(e.value, '/') > 0 AND CAST(:v AS inet) <<= CAST(e.value AS cidr)))" if is_ip
+                     else "e.value = :v")
+            row = (await self.q(f"SELECT l.type FROM list_entries e JOIN lists l USING (list_id) WHERE e.list_id = :l AND {match}"
+                                " AND (e.expire_time IS NULL OR e.expire_time > :now) LIMIT 1", l=list_id, v=value, now=now)).first()
             if row:
                 hits[list_id] = row.type
         return hits
@@ -100,17 +103,44 @@ class RiskStore:
         row = (await self.q("SELECT * FROM ratings WHERE subject_type = :t AND subject_id = :s", t=subject_type, s=subject_id)).first()
         if row is None:
             return pb.RiskRating(subject_type=subject_type, subject_id=subject_id, level=pb.RATING_LEVEL_MEDIUM)
-        r = pb.RiskRating(subject_type=subject_type, subject_id=subject_id, level=row.level, success_count=row.success_count,
+        r = pb.RiskRating(subject_type=subject_type, subject_id=subject_id, level=row.level, score=RATING_SCORE.get(row.level, 0),
+                          success_count=row.success_count,
                           fraud_count=row.fraud_count, chargeback_count=row.chargeback_count, manual_override=row.manual_override)
         r.update_time.FromDatetime(row.update_time)
         return r
 
+    async def count_outcome(self, subject_type: int, subject_id: str, success: int, fraud: int, chargeback: int) -> None:
+        """Adds outcome counts to a subject (row locked until commit) and re-derives its level unless overridden."""
+        row = (await self.q("INSERT INTO ratings (subject_type, subject_id, level, success_count, fraud_count, chargeback_count)"
+                            " VALUES (:t, :s, :l, GREATEST(:a, 0), GREATEST(:f, 0), GREATEST(:c, 0))"
+                            " ON CONFLICT (subject_type, subject_id) DO UPDATE SET success_count = GREATEST(ratings.success_count + :a, 0),"
+                            " fraud_count = GREATEST(ratings.fraud_count + :f, 0), chargeback_count = GREATEST(ratings.chargeback_count + :c, 0),"
+                            " update_time = now() RETURNING *", t=subject_type, s=subject_id, l=pb.RATING_LEVEL_MEDIUM, a=success,
+                            f=fraud, c=chargeback)).one()
+        if not row.manual_override:
+            level = rating_level(row.success_count, row.fraud_count, row.chargeback_count)
+            await self.q("UPDATE ratings SET level = :l WHERE subject_type = :t AND subject_id = :s", l=level, t=subject_type, s=subject_id)
+
     # decisions, challenges, tickets --------------------------------------------------------
     async def insert_decision(self, request_id: str, d: pb.RiskDecision) -> None:
         p = d.payment
-        await self.q("INSERT INTO decisions (decision_id, request_id, order_id, member_id, merchant_id, decision, score, rule_ids, body)"
-                     " VALUES (:d, :r, :o, :m, :mch, :dec, :s, :ids, :b)", d=d.decision_id, r=request_id, o=p.order_id, m=p.member_id,
-                     mch=p.merchant_id, dec=d.decision, s=d.score, ids=[m.rule_id for m in d.matched_rules], b=d.SerializeToString())
+        await self.q("INSERT INTO decisions (decision_id, request_id, order_id, member_id, merchant_id, decision, score, rule_ids, body,"
+                     " currency_code, amount_minor) VALUES (:d, :r, :o, :m, :mch, :dec, :s, :ids, :b, :c, :a)", d=d.decision_id,
+                     r=request_id, o=p.order_id, m=p.member_id, mch=p.merchant_id, dec=d.decision, s=d.score,
+                     ids=[m.rule_id for m in d.matched_rules], b=d.SerializeToString(), c=p.amount.currency_code, a=p.amount.amount_minor)
+
+    async def save_decision(self, d: pb.RiskDecision) -> None:
+        """Rewrites a decision's after-the-event fields (outcome, review resolution) and its body."""
+        await self.q("UPDATE decisions SET outcome = :o, review_resolution = :r, body = :b WHERE decision_id = :d",
+                     o=d.outcome, r=d.review_resolution, b=d.SerializeToString(), d=d.decision_id)
+
+    async def decision_for_update(self, decision_id: str) -> pb.RiskDecision | None:
+        body = (await self.q("SELECT body FROM decisions WHERE decision_id = :d FOR UPDATE", d=decision_id)).scalar()
+        return pb.RiskDecision.FromString(bytes(body)) if body is not None else None
+
+    async def latest_decision_id(self, order_id: str) -> str | None:
+        return (await self.q("SELECT decision_id FROM decisions WHERE order_id = :o ORDER BY create_time DESC, decision_id DESC LIMIT 1",
+                             o=order_id)).scalar()
 
     async def decision(self, decision_id: str) -> pb.RiskDecision | None:
         body = (await self.q("SELECT body FROM decisions WHERE decision_id = :d", d=decision_id)).scalar()

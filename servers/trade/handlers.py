@@ -126,9 +126,11 @@ async def close_order(uow: UnitOfWork, order_id: str) -> Order:
         if order.state == OrderState.CLOSED:
             return order
         closed = await _close(repo, order, "MERCHANT")
-        if closed is None:  # lost the CAS: report the state that won
+        if closed is None:  # lost the CAS: a concurrent close is the same result; report any other state that won
             current = await repo.get(order_id)
             assert current is not None
+            if current.state == OrderState.CLOSED:
+                return current
             check_transition(current, OrderState.CLOSED)
             raise errors.illegal_transition(order_id, current.state.name, OrderState.CLOSED.name)
         return closed

@@ -51,14 +51,6 @@ async def test_fee_refund_and_transfer_flow(rest, ids):
     assert rest.post("/v1/ledger:verify", json={}).json()["ok"]
 
 
-def test_combination_with_an_unavailable_tool_is_refused_cleanly(rest, ids):
-    r = rest.post("/v1/payments", json={"request_id": ids("r"), "order_id": "ord_x", "merchant_id": "m1", "payer_member_id": "mem1",
-                                       "amount": _money(100), "method": "PAYMENT_METHOD_BALANCE",
-                                       "parts": [{"method": "PAYMENT_METHOD_BALANCE", "amount": _money(60)},
-                                                 {"method": "PAYMENT_METHOD_CARD_3DS", "amount": _money(40)}]})
-    assert r.status_code == 400 and r.json()["details"][0]["reason"] == "METHOD_NOT_SUPPORTED"
-
-
 async def test_one_hundred_identical_concurrent_pay_requests_charge_once(via_envoy, ids, rest):
     import asyncio
 

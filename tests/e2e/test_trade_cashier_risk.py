@@ -149,3 +149,54 @@ async def test_unpaid_orders_close_at_expiry(rest, ids):
     async def closed():
         return rest.get(f"/v1/orders/{order['orderId']}").json()["order"]["state"] == "ORDER_STATE_CLOSED"
     assert await eventually(closed, timeout_s=15)
+
+
+def test_review_approval_outcomes_ratings_hit_report_backtest_and_ip_lists(rest, ids):
+    import datetime as dt
+
+    start = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    mch, mem = ids("mch"), member(rest, ids, password=None)
+    topup(rest, mem, 100_000)
+    rule = rest.post("/v1/risk/rules", json={"request_id": ids("r"), "spec": {
+        "name": ids("review").lower().replace("_", "-"), "action": "RULE_ACTION_REVIEW", "scope": {"merchant_ids": [mch]},
+        "single_transaction_limit": {"max_amount": {"currency_code": "EUR", "amount_minor": "5000"}}}}).json()["rule"]
+    order = rest.post("/v1/orders", json=order_body(mch, ids("no"), mem, amount=6000)).json()["order"]
+    held = rest.post(f"/v1/orders/{order['orderId']}:pay", json={"request_id": "p1", "method": "PAY_METHOD_BALANCE"})
+    assert reason(held) == "RISK_REVIEW_PENDING", held.text
+    decision = rest.get("/v1/risk/decisions", params={"merchant_id": mch}).json()["decisions"][0]
+    approved = rest.post(f"/v1/risk/decisions/{decision['decisionId']}:resolveReview",
+                         json={"request_id": ids("rv"), "resolution": "REVIEW_RESOLUTION_APPROVE", "note": "called the payer"})
+    assert approved.status_code == 200 and approved.json()["decision"]["reviewResolution"] == "REVIEW_RESOLUTION_APPROVE", approved.text
+    again = rest.post(f"/v1/risk/decisions/{decision['decisionId']}:resolveReview",
+                      json={"request_id": ids("rv"), "resolution": "REVIEW_RESOLUTION_REJECT"})
+    assert again.status_code == 400 and reason(again) == "NOT_PENDING_REVIEW"
+    paid = rest.post(f"/v1/orders/{order['orderId']}:pay", json={"request_id": "p2", "method": "PAY_METHOD_BALANCE",
+                                                                 "risk_ticket": approved.json()["riskTicket"]["ticket"]})
+    assert paid.status_code == 200, paid.text
+
+    outcome = rest.post("/v1/risk/outcomes", json={"order_id": order["orderId"], "outcome": "OUTCOME_CHARGEBACK", "detail": "4837",
+                                                   "request_id": ids("out")})
+    assert outcome.status_code == 200 and outcome.json()["memberRating"]["level"] == "RATING_LEVEL_HIGH", outcome.text
+    rating = rest.get(f"/v1/risk/ratings/{mem}", params={"subject_type": "SUBJECT_TYPE_MEMBER"}).json()["rating"]
+    assert (rating["level"], rating["chargebackCount"]) == ("RATING_LEVEL_HIGH", "1")
+    bad = rest.post("/v1/risk/outcomes", json={"order_id": "ord_none", "outcome": "OUTCOME_FRAUD", "request_id": ids("out")})
+    assert bad.status_code == 404
+
+    hits = rest.get("/v1/risk/rule-hits", params={"start_time": start})
+    assert hits.status_code == 200, hits.text
+    mine = [h for h in hits.json()["rules"] if h["ruleId"] == rule["ruleId"]]
+    assert mine and (mine[0]["hitCount"], mine[0]["reviewCount"], mine[0]["fraudCount"]) == ("1", "1", "1")
+    bt = rest.post("/v1/risk/rules:backtest", json={"rule_id": rule["ruleId"], "start_time": start})
+    assert bt.status_code == 200 and decision["decisionId"] in bt.json()["sampleDecisionIds"], bt.text
+
+    lst = rest.post("/v1/risk/lists", json={"name": ids("ips").lower().replace("_", "-"), "type": "LIST_TYPE_BLOCK",
+                                            "dimension": "DIMENSION_IP", "request_id": ids("l")}).json()["list"]
+    added = rest.post(f"/v1/risk/lists/{lst['listId']}/entries", json={"request_id": ids("e"), "entries": [{"value": "198.51.100.0/24"}]})
+    assert added.status_code == 200 and added.json()["list"]["entryCount"] == "1"
+    wrong = rest.post(f"/v1/risk/lists/{lst['listId']}/entries", json={"request_id": ids("e"), "entries": [{"value": "not-an-ip"}]})
+    assert wrong.status_code == 400 and reason(wrong) == "LIST_VALUE_INVALID"
+    assert lst["listId"] in [x["listId"] for x in rest.get("/v1/risk/lists", params={"type": "LIST_TYPE_BLOCK", "page_size": 1000}).json()["lists"]]
+    assert [e["value"] for e in rest.get(f"/v1/risk/lists/{lst['listId']}/entries").json()["entries"]] == ["198.51.100.0/24"]
+    assess = rest.post("/v1/risk/assessments", json={"request_id": ids("a"), "payment": {
+        "order_id": ids("ord"), "merchant_id": mch, "amount": {"currency_code": "EUR", "amount_minor": "100"}, "ip_address": "198.51.100.9"}})
+    assert assess.json()["decision"]["decision"] == "DECISION_ACCEPT"  # listed, but no rule uses the list yet

@@ -126,6 +126,30 @@ class FakePaymentRepo:
                     return True
         return False
 
+    async def find_instruction(self, instruction_id: str):
+        for p, _ in self.rows.values():
+            for ins in p.instructions:
+                if ins.instruction_id == instruction_id:
+                    return p, ins
+        return None
+
+    async def record_channel_result(self, instruction_id, verdict, inst_order_id, channel_id, settled_minor, redirect_url, reason):
+        found = await self.find_instruction(instruction_id)
+        if found is None or found[1].state != 5 or found[1].channel_result in ("SUCCESS", "FAIL"):
+            return False
+        payment, ins = found
+        changes = {"channel_result": verdict, "settled_minor": settled_minor, "channel_id": channel_id or ins.channel_id,
+                   "redirect_url": redirect_url or ins.redirect_url}
+        if verdict == "FAIL":
+            changes["failure_reason"] = reason or "CHANNEL_DECLINED"
+        items = [dataclasses.replace(i, **changes) if i.instruction_id == instruction_id else i for i in payment.instructions]
+        self.rows[payment.payment_id] = (dataclasses.replace(payment, instructions=tuple(items)), self.rows[payment.payment_id][1])
+        return True
+
+    async def waiting_payments(self, limit):
+        return [p.payment_id for p, _ in self.rows.values()
+                if any(i.state == 5 and i.channel_result in ("SUCCESS", "FAIL") for i in p.instructions)][:limit]
+
     async def add_refunded(self, payment_id: str, delta_minor: int):
         p, digest = self.rows[payment_id]
         if not 0 <= p.refunded_minor + delta_minor <= p.amount.amount_minor:
@@ -180,6 +204,9 @@ class FakeLedger:
     async def charge_fee(self, payment):
         return self._book(f"payment:{payment.payment_id}:fee")
 
+    async def book_channel_capture(self, payment, instruction):
+        return self._book(f"payment:{payment.payment_id}:{instruction.seq}")
+
     async def refund_to_wallet(self, refund):
         return self._book(f"refund:{refund.payment_id}")
 
@@ -191,16 +218,20 @@ class FakeLedger:
 
 
 class FakeTool:
-    """A payment tool over a FakeLedger, or one that always declines."""
+    """A payment tool over a FakeLedger; it can decline, or answer later like a channel."""
 
-    def __init__(self, ledger: FakeLedger, decline: str = ""):
-        self.ledger, self.decline = ledger, decline
+    def __init__(self, ledger: FakeLedger, decline: str = "", asynchronous: bool = False):
+        self.ledger, self.decline, self.asynchronous = ledger, decline, asynchronous
+        self.submitted: list[str] = []
 
     async def execute(self, payment, instruction):
         from servers.payment import errors
 
         if self.decline:
             raise errors.Declined(self.decline)
+        if self.asynchronous:
+            self.submitted.append(instruction.instruction_id)
+            raise errors.Pending(f"ino_{instruction.instruction_id}", "ch1", "https://acs.example/3ds")
         return await self.ledger.pay_from_wallet(payment, instruction)
 
     async def compensate(self, payment, instruction):

@@ -7,15 +7,19 @@ import pytest
 from servers.kernel.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unavailable
 from servers.kernel.money import Money
 from servers.payment import fees, handlers
-from servers.payment.domain import (DEFAULT_TOOLS, InstructionState, MemberTransfer, PaymentMethod, PaymentState, PayOrder, Refund,
+from servers.payment.domain import (DEFAULT_TOOLS, CardRef, InstructionState, MemberTransfer, PaymentMethod, PaymentState, PayOrder, Refund,
                                     check_transition)
 from tests.unit.fakes import FakeLedger, FakePaymentRepo, FakeTool
 
 B, CARD = PaymentMethod.BALANCE, PaymentMethod.CARD_3DS
 
 
+CARD_REF = CardRef("P_ticket", "VISA", "411111", "1111", 12, 2030)
+
+
 def cmd(request_id="r1", digest=b"h1", method=B, amount=500, parts=()) -> PayOrder:
-    return PayOrder(request_id, digest, "ord_1", "m1", "mem1", Money("EUR", amount), method, "ctx_1", parts)
+    card = CARD_REF if any(m == CARD for m, _ in parts) or method == CARD else None
+    return PayOrder(request_id, digest, "ord_1", "m1", "mem1", Money("EUR", amount), method, "ctx_1", parts, card)
 
 
 def engine(decline_channel: str = ""):
@@ -142,3 +146,36 @@ def test_state_machine_refuses_leaving_a_final_state():
         for target in PaymentState:
             with pytest.raises(FailedPrecondition):
                 check_transition(final, target)
+
+
+async def _async_card_payment(verdict: str, result_code: str = ""):
+    repo, ledger = FakePaymentRepo(), FakeLedger()
+    tools = {"balance": FakeTool(ledger), "channel": FakeTool(ledger, asynchronous=True)}
+    payment = await pay(repo, ledger, tools, cmd(method=CARD, amount=900, parts=((B, Money("EUR", 400)), (CARD, Money("EUR", 500)))))
+    assert payment.state == PaymentState.PROCESSING
+    card = payment.instructions[1]
+    assert card.state == InstructionState.PROCESSING and card.redirect_url == "https://acs.example/3ds"
+    event = {"state": "INST_ORDER_STATE_UNKNOWN", "type": "INST_ORDER_TYPE_PAY", "instruction_id": card.instruction_id}
+    assert await handlers.on_channel_event(repo, event) is None  # UNKNOWN: wait, never retry blindly
+    assert (await repo.get(payment.payment_id)).state == PaymentState.UNKNOWN
+    event = {"state": f"INST_ORDER_STATE_{verdict}", "type": "INST_ORDER_TYPE_PAY", "instruction_id": card.instruction_id,
+             "channel_id": "ch1", "result_code": result_code, "amount": {"amount_minor": "500"}}
+    payment_id = await handlers.on_channel_event(repo, event)
+    assert await handlers.on_channel_event(repo, event) is None  # a duplicate changes nothing
+    done = await handlers.resume(repo, tools, ledger, payment_id)
+    assert (await handlers.resume(repo, tools, ledger, payment_id)).state == done.state  # resumers race harmlessly
+    return done, ledger, tools
+
+
+async def test_an_async_channel_success_resumes_the_plan_from_unknown_to_succeeded():
+    done, ledger, tools = await _async_card_payment("SUCCESS")
+    assert done.state == PaymentState.SUCCEEDED
+    assert [i.state for i in done.instructions] == [InstructionState.SUCCEEDED, InstructionState.SUCCEEDED]
+    assert len(tools["channel"].submitted) == 1 and not ledger.reversed
+
+
+async def test_an_async_channel_decline_compensates_the_balance_part():
+    done, ledger, _ = await _async_card_payment("FAIL", "RESULT_CODE_DECLINED")
+    assert done.state == PaymentState.FAILED and done.failure_reason == "DECLINED"
+    assert [i.state for i in done.instructions] == [InstructionState.COMPENSATED, InstructionState.FAILED]
+    assert ledger.reversed == list(done.instructions[0].ledger_transfer_ids)

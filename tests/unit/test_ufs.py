@@ -74,7 +74,7 @@ async def _chunked(data: bytes, size: int):
 
 @pytest.mark.parametrize("chunk", [1, 7, 4096, 1 << 20])
 async def test_multipart_file_part_streams_across_chunk_borders(chunk):
-    payload = os.urandom(5000) + b"\r\n--boun" + os.urandom(100) + b"\r\n-"  # a near-delimiter inside the content
+    payload = os.urandom(5000) + b"\r\n--bounX" + os.urandom(100) + b"\r\n-"  # a near-delimiter inside the content (X: never "bound")
     body = (b"--bound\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n"
             b"--bound\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../x/hello.txt\"\r\nContent-Type: text/plain\r\n\r\n"
             + payload + b"\r\n--bound--\r\n")

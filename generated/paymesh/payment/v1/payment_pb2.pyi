@@ -45,6 +45,7 @@ class InstructionState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INSTRUCTION_STATE_SUCCEEDED: _ClassVar[InstructionState]
     INSTRUCTION_STATE_FAILED: _ClassVar[InstructionState]
     INSTRUCTION_STATE_COMPENSATED: _ClassVar[InstructionState]
+    INSTRUCTION_STATE_PROCESSING: _ClassVar[InstructionState]
 
 class SettlementBatchState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -74,6 +75,7 @@ INSTRUCTION_STATE_PENDING: InstructionState
 INSTRUCTION_STATE_SUCCEEDED: InstructionState
 INSTRUCTION_STATE_FAILED: InstructionState
 INSTRUCTION_STATE_COMPENSATED: InstructionState
+INSTRUCTION_STATE_PROCESSING: InstructionState
 SETTLEMENT_BATCH_STATE_UNSPECIFIED: SettlementBatchState
 SETTLEMENT_BATCH_STATE_OPEN: SettlementBatchState
 SETTLEMENT_BATCH_STATE_SETTLED: SettlementBatchState
@@ -124,7 +126,7 @@ class Payment(_message.Message):
     def __init__(self, payment_id: _Optional[str] = ..., request_id: _Optional[str] = ..., kind: _Optional[_Union[PaymentKind, str]] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., state: _Optional[_Union[PaymentState, str]] = ..., failure_reason: _Optional[str] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ledger_transfer_ids: _Optional[_Iterable[str]] = ..., fee_plan_version: _Optional[int] = ..., original_payment_id: _Optional[str] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., to_member_id: _Optional[str] = ..., instructions: _Optional[_Iterable[_Union[Instruction, _Mapping]]] = ...) -> None: ...
 
 class Instruction(_message.Message):
-    __slots__ = ("instruction_id", "seq", "method", "amount", "state", "tool", "ledger_transfer_ids", "failure_reason")
+    __slots__ = ("instruction_id", "seq", "method", "amount", "state", "tool", "ledger_transfer_ids", "failure_reason", "inst_order_id", "redirect_url", "channel_id")
     INSTRUCTION_ID_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
@@ -133,6 +135,9 @@ class Instruction(_message.Message):
     TOOL_FIELD_NUMBER: _ClassVar[int]
     LEDGER_TRANSFER_IDS_FIELD_NUMBER: _ClassVar[int]
     FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    INST_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    REDIRECT_URL_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
     instruction_id: str
     seq: int
     method: PaymentMethod
@@ -141,7 +146,10 @@ class Instruction(_message.Message):
     tool: str
     ledger_transfer_ids: _containers.RepeatedScalarFieldContainer[str]
     failure_reason: str
-    def __init__(self, instruction_id: _Optional[str] = ..., seq: _Optional[int] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[InstructionState, str]] = ..., tool: _Optional[str] = ..., ledger_transfer_ids: _Optional[_Iterable[str]] = ..., failure_reason: _Optional[str] = ...) -> None: ...
+    inst_order_id: str
+    redirect_url: str
+    channel_id: str
+    def __init__(self, instruction_id: _Optional[str] = ..., seq: _Optional[int] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[InstructionState, str]] = ..., tool: _Optional[str] = ..., ledger_transfer_ids: _Optional[_Iterable[str]] = ..., failure_reason: _Optional[str] = ..., inst_order_id: _Optional[str] = ..., redirect_url: _Optional[str] = ..., channel_id: _Optional[str] = ...) -> None: ...
 
 class FeeRule(_message.Message):
     __slots__ = ("method", "currency_code", "percent_bps", "fixed_minor", "min_minor", "max_minor")

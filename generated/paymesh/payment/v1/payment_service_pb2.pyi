@@ -14,7 +14,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreatePaymentRequest(_message.Message):
-    __slots__ = ("request_id", "order_id", "merchant_id", "payer_member_id", "amount", "method", "risk_ticket", "parts")
+    __slots__ = ("request_id", "order_id", "merchant_id", "payer_member_id", "amount", "method", "risk_ticket", "parts", "card", "return_url")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -23,6 +23,8 @@ class CreatePaymentRequest(_message.Message):
     METHOD_FIELD_NUMBER: _ClassVar[int]
     RISK_TICKET_FIELD_NUMBER: _ClassVar[int]
     PARTS_FIELD_NUMBER: _ClassVar[int]
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    RETURN_URL_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     order_id: str
     merchant_id: str
@@ -31,7 +33,27 @@ class CreatePaymentRequest(_message.Message):
     method: _payment_pb2.PaymentMethod
     risk_ticket: str
     parts: _containers.RepeatedCompositeFieldContainer[PaymentPart]
-    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[_payment_pb2.PaymentMethod, str]] = ..., risk_ticket: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[PaymentPart, _Mapping]]] = ...) -> None: ...
+    card: CardRef
+    return_url: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[_payment_pb2.PaymentMethod, str]] = ..., risk_ticket: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[PaymentPart, _Mapping]]] = ..., card: _Optional[_Union[CardRef, _Mapping]] = ..., return_url: _Optional[str] = ...) -> None: ...
+
+class CardRef(_message.Message):
+    __slots__ = ("card_no_ticket", "cvv2_ticket", "card_org", "card_bin", "card_last4", "expiry_month", "expiry_year")
+    CARD_NO_TICKET_FIELD_NUMBER: _ClassVar[int]
+    CVV2_TICKET_FIELD_NUMBER: _ClassVar[int]
+    CARD_ORG_FIELD_NUMBER: _ClassVar[int]
+    CARD_BIN_FIELD_NUMBER: _ClassVar[int]
+    CARD_LAST4_FIELD_NUMBER: _ClassVar[int]
+    EXPIRY_MONTH_FIELD_NUMBER: _ClassVar[int]
+    EXPIRY_YEAR_FIELD_NUMBER: _ClassVar[int]
+    card_no_ticket: str
+    cvv2_ticket: str
+    card_org: str
+    card_bin: str
+    card_last4: str
+    expiry_month: int
+    expiry_year: int
+    def __init__(self, card_no_ticket: _Optional[str] = ..., cvv2_ticket: _Optional[str] = ..., card_org: _Optional[str] = ..., card_bin: _Optional[str] = ..., card_last4: _Optional[str] = ..., expiry_month: _Optional[int] = ..., expiry_year: _Optional[int] = ...) -> None: ...
 
 class PaymentPart(_message.Message):
     __slots__ = ("method", "amount")

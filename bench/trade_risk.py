@@ -1,0 +1,187 @@
+"""Trade + risk benchmark: CreateOrder, GetCashier and Assess through Envoy, with Assess direct to
+the risk server in the same run as the baseline (what Envoy adds).
+
+    python bench/trade_risk.py [--duration 10] [--concurrency 16] [--rate 500] [--port-base 27000]
+
+Starts its own stack (port base 27000, data in .paymesh-bench-trade-risk/), then for each path:
+  - closed loop: `--concurrency` requests in flight for `--duration` s → throughput, p50, p99;
+  - for Assess also an open loop at a fixed `--rate` (the target: p99 <= 5 ms at 500 req/s),
+    latency counted from each request's scheduled start (no coordinated omission).
+Every Assess has its own request id, order and one of 200 members (real counting, a recorded
+decision and an issued ticket each); GetCashier reads 64 live tokens in turn. The client is
+Python grpc.aio on the same machine: its CPU cost is inside the figures.
+Prints a table and ends with one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "generated")]
+TARGET = {"rate": 500, "p99_ms": 5.0}
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def summary(latencies: list[float], failures: int, elapsed: float) -> dict:
+    return {"rps": len(latencies) / elapsed, "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99),
+            "ok": len(latencies) - failures, "failed": failures}
+
+
+async def closed_loop(call, duration_s: float, concurrency: int) -> dict:
+    latencies: list[float] = []
+    failures = 0
+    deadline = time.perf_counter() + duration_s
+
+    async def worker() -> None:
+        nonlocal failures
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            try:
+                await call()
+            except Exception:  # noqa: BLE001 — counted, the run goes on
+                failures += 1
+            latencies.append((time.perf_counter() - t0) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*[worker() for _ in range(concurrency)])
+    return summary(latencies, failures, time.perf_counter() - started)
+
+
+async def open_loop(call, duration_s: float, rate: float) -> dict:
+    latencies: list[float] = []
+    failures = 0
+    tasks = []
+
+    async def one(scheduled: float) -> None:
+        nonlocal failures
+        try:
+            await call()
+        except Exception:  # noqa: BLE001
+            failures += 1
+        latencies.append((time.perf_counter() - scheduled) * 1000)
+
+    started = time.perf_counter()
+    for i in range(int(duration_s * rate)):
+        scheduled = started + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(scheduled)))
+    await asyncio.gather(*tasks)
+    return summary(latencies, failures, time.perf_counter() - started)
+
+
+async def measure(edge: str, risk_addr: str, args) -> list[tuple[str, dict]]:
+    from clients.services import Mesh
+    from paymesh.risk.v1 import risk_pb2, risk_service_pb2 as risk_api
+    from paymesh.trade.v1 import trade_service_pb2 as trade_api
+
+    via = Mesh({"trade": edge, "cashier": edge, "member": edge, "risk": edge}, deadline_ms=10_000, traced=False)
+    direct = Mesh({"risk": risk_addr}, deadline_ms=10_000, traced=False)
+    run = uuid.uuid4().hex[:8]
+    members = [(await via.member.CreateMember(trade_api.CreateMemberRequest(request_id=f"bm-{run}-{i}", display_name="Bench"))).member.member_id
+               for i in range(8)]
+    seq = itertools.count()
+
+    def order_request() -> trade_api.CreateOrderRequest:
+        n = next(seq)
+        return trade_api.CreateOrderRequest(merchant_id="bench_merchant", out_trade_no=f"{run}-{n}", product_code="DIGITAL_GOODS",
+                                            subject="bench", amount={"currency_code": "EUR", "amount_minor": 100},
+                                            payer_member_id=members[n % len(members)])
+
+    tokens = []
+    for _ in range(64):
+        order = (await via.trade.CreateOrder(order_request())).order
+        tokens.append((await via.cashier.CreateCashierToken(trade_api.CreateCashierTokenRequest(order_id=order.order_id))).token)
+    token_cycle = itertools.cycle(tokens)
+
+    def assess_on(mesh: Mesh):
+        async def call() -> None:
+            n = next(seq)
+            reply = await mesh.risk.Assess(risk_api.AssessRequest(request_id=f"ba-{run}-{n}", payment=risk_pb2.PaymentContext(
+                order_id=f"ord_bench_{run}_{n}", merchant_id="bench_merchant", member_id=f"mem_bench_{n % 200}",
+                amount={"currency_code": "EUR", "amount_minor": 100}, product_code="DIGITAL_GOODS",
+                payment_method=risk_pb2.PAYMENT_METHOD_BALANCE, device_id=f"dev_{n % 50}", ip_address=f"10.0.{n % 250}.1")))
+            if reply.decision.decision != risk_pb2.DECISION_ACCEPT:
+                raise RuntimeError(risk_pb2.Decision.Name(reply.decision.decision))
+        return call
+
+    async def create_order() -> None:
+        await via.trade.CreateOrder(order_request())
+
+    async def get_cashier() -> None:
+        await via.cashier.GetCashier(trade_api.GetCashierRequest(token=next(token_cycle)))
+
+    d, c = args.duration, args.concurrency
+    steps = [
+        ("CreateOrder via Envoy", lambda: closed_loop(create_order, d, c)),
+        ("GetCashier via Envoy", lambda: closed_loop(get_cashier, d, c)),
+        ("Assess direct", lambda: closed_loop(assess_on(direct), d, c)),
+        ("Assess via Envoy", lambda: closed_loop(assess_on(via), d, c)),
+        (f"Assess direct @{args.rate:g}/s", lambda: open_loop(assess_on(direct), d, args.rate)),
+        (f"Assess via Envoy @{args.rate:g}/s", lambda: open_loop(assess_on(via), d, args.rate)),
+    ]
+    rows = []
+    try:
+        await closed_loop(assess_on(via), 2, c)  # warm-up: connections, rule cache, JIT-free but pools filled
+        for name, step in steps:
+            print(f"  measuring {name} ...", flush=True)
+            rows.append((name, await step()))
+    finally:
+        await via.close()
+        await direct.close()
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=10, help="seconds per measurement")
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight in the closed loops")
+    parser.add_argument("--rate", type=float, default=TARGET["rate"], help="requests/s of the open-loop Assess runs")
+    parser.add_argument("--port-base", type=int, default=27000)
+    parser.add_argument("--keep", action="store_true", help="leave the stack running")
+    args = parser.parse_args()
+
+    from servers.stack import components, runner
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMESH_")}
+    env.update({"PAYMESH_HOME": str(ROOT / ".paymesh-bench-trade-risk"), "PAYMESH_PORT_BASE": str(args.port_base),
+                "PAYMESH_LOG_LEVEL": "WARNING", "PAYMESH_EDGE_SAMPLE_PERCENT": "1", "PAYMESH_TRACE_SAMPLE_RATIO": "0.01"})
+    plan = components.plan(env)
+    print(f"starting the bench stack (port base {args.port_base}) ...", flush=True)
+    runner.up(plan, say=lambda _: None, timeout_s=180)
+    ends = plan.endpoints()
+    try:
+        rows = asyncio.run(measure(ends["envoy"].removeprefix("http://"), ends["risk"], args))
+    finally:
+        if not args.keep:
+            runner.down(plan, say=lambda _: None)
+
+    print(f"\n{'path':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ok':>8} {'failed':>7}")
+    for name, r in rows:
+        print(f"{name:<28} {r['rps']:>8.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['ok']:>8} {r['failed']:>7}")
+    figures = {name: {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()} for name, r in rows}
+    at_rate = figures[f"Assess via Envoy @{args.rate:g}/s"]
+    figures["_target"] = {**TARGET, "met": args.rate >= TARGET["rate"] and at_rate["p99_ms"] <= TARGET["p99_ms"] and not at_rate["failed"]}
+    figures["_config"] = {"duration_s": args.duration, "concurrency": args.concurrency, "rate": args.rate, "cpus": os.cpu_count(),
+                          "load_1m": round(os.getloadavg()[0], 2)}
+    print(json.dumps(figures, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

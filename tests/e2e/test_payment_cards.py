@@ -1,0 +1,87 @@
+"""Card payments through the payment engine: the channel tool submits to the channel's async
+front, the verdict comes back as a channel event, the engine books channel clearing → merchant
+and finishes the plan — or compensates the balance part of a combination when the card fails."""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from paymesh.channel.v1 import channel_pb2 as pb, channel_service_pb2 as channel_api
+from tests.e2e.conftest import eventually
+
+CARD = {"card_no_ticket": "P_test_card_ticket", "card_org": "VISA", "card_bin": "411111", "card_last4": "1111",
+        "expiry_month": 12, "expiry_year": 2030}
+
+
+def _money(amount: int) -> dict:
+    return {"currency_code": "EUR", "amount_minor": str(amount)}
+
+
+@pytest.fixture
+async def merchant(via_envoy, stack, ids):
+    """A fresh merchant routed to a fresh simulated channel with scripted faults."""
+    sim = stack[0].endpoints()["channel_sim"]
+    channel, merchant = ids("chc").lower(), ids("mch")
+    spec = pb.ChannelSpec(display_name=channel, methods=[pb.PAYMENT_METHOD_CARD], card_orgs=[pb.CARD_ORGANIZATION_VISA],
+                          operations=[pb.INST_ORDER_TYPE_PAY, pb.INST_ORDER_TYPE_REFUND],
+                          currencies=[pb.ChannelCurrency(currency_code="EUR")], fee_rate_bps=100,
+                          three_ds=pb.THREE_DS_CAPABILITY_SUPPORTED,
+                          connector=pb.ChannelConnector(adapter="http-json-v1", endpoint=sim, signing_key_ref="sim",
+                                                        request_timeout_millis=2000, query_backoff_seconds=[1]))
+    await via_envoy.channel_admin.CreateChannel(channel_api.CreateChannelRequest(channel_id=channel, spec=spec, request_id=ids("r")))
+    httpx.post(f"{sim}/sim/config/{channel}", json={"magic": True, "notify_delay_ms": 50})
+    await via_envoy.channel_admin.UpsertErrorCodeMapping(channel_api.UpsertErrorCodeMappingRequest(
+        mapping=pb.ErrorCodeMapping(channel_id=channel, channel_code="05", result_code=pb.RESULT_CODE_DECLINED, retryable=False),
+        request_id=ids("r")))
+    await via_envoy.routing.CreateRoutingRule(channel_api.CreateRoutingRuleRequest(request_id=ids("r"), spec=pb.RoutingRuleSpec(
+        name=ids("rule").lower(), priority=10, conditions=pb.RoutingConditions(merchant_ids=[merchant]), channel_ids=[channel],
+        strategy=pb.ROUTING_STRATEGY_PRIORITY)))
+    return merchant
+
+
+def _pay(rest, ids, merchant: str, member: str, amount: int, parts: list | None = None) -> dict:
+    body = {"request_id": ids("r"), "order_id": ids("ord"), "merchant_id": merchant, "payer_member_id": member,
+            "amount": _money(amount), "method": "PAYMENT_METHOD_CARD_NON_3DS", "card": CARD}
+    if parts:
+        body["parts"] = parts
+    r = rest.post("/v1/payments", json=body)
+    assert r.status_code == 200, r.text
+    return r.json()["payment"]
+
+
+async def _final(rest, payment_id: str) -> dict:
+    async def done():
+        p = rest.get(f"/v1/payments/{payment_id}").json()["payment"]
+        return p if p["state"] in ("PAYMENT_STATE_SUCCEEDED", "PAYMENT_STATE_FAILED") else None
+    result = await eventually(done, timeout_s=20, interval_s=0.2)
+    assert result, rest.get(f"/v1/payments/{payment_id}").json()
+    return result
+
+
+async def test_card_payment_succeeds_asynchronously_and_books_channel_clearing(rest, ids, merchant):
+    started = _pay(rest, ids, merchant, ids("mem"), 1_000)
+    assert started["state"] in ("PAYMENT_STATE_PROCESSING", "PAYMENT_STATE_SUCCEEDED")
+    done = await _final(rest, started["paymentId"])
+    assert done["state"] == "PAYMENT_STATE_SUCCEEDED" and done["instructions"][0]["instOrderId"]
+    codes = sorted(t["businessCode"] for t in rest.get("/v1/ledger/transfers", params={"payment_id": done["paymentId"]}).json()["transfers"])
+    assert codes == ["PAYMENT"]
+    assert rest.post("/v1/ledger:verify", json={}).json()["ok"]
+
+
+async def test_a_declined_card_fails_the_combination_and_reverses_the_balance_part(rest, ids, merchant):
+    member = ids("mem")
+    rest.post(f"/v1/ledger/wallets/{member}:topUp", json={"request_id": ids("f"), "amount": _money(1_000)}).raise_for_status()
+    started = _pay(rest, ids, merchant, member, 951, parts=[  # card part 551: the simulator declines "05"
+        {"method": "PAYMENT_METHOD_BALANCE", "amount": _money(400)}, {"method": "PAYMENT_METHOD_CARD_NON_3DS", "amount": _money(551)}])
+    done = await _final(rest, started["paymentId"])
+    assert done["state"] == "PAYMENT_STATE_FAILED"
+    assert [i["state"] for i in done["instructions"]] == ["INSTRUCTION_STATE_COMPENSATED", "INSTRUCTION_STATE_FAILED"]
+    wallet = rest.post(f"/v1/ledger/wallets/{member}:topUp", json={"request_id": ids("p"), "amount": _money(1)}).json()["wallet"]
+    assert wallet["balance"]["available"]["amountMinor"] == "1001"  # the 400 came back
+    assert rest.post("/v1/ledger:verify", json={}).json()["ok"]
+
+
+def test_a_card_part_without_a_card_is_a_clear_400(rest, ids):
+    r = rest.post("/v1/payments", json={"request_id": ids("r"), "order_id": "ord_x", "merchant_id": "m1", "payer_member_id": "mem1",
+                                       "amount": _money(100), "method": "PAYMENT_METHOD_CARD_NON_3DS"})
+    assert r.status_code == 400 and r.json()["details"][0]["reason"] == "CARD_REQUIRED"
