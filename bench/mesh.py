@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import statistics
 import struct
 import subprocess
 import sys

@@ -3,20 +3,12 @@ stores specs as proto JSON). Translation only."""
 from __future__ import annotations
 
 from google.protobuf import json_format
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from paymesh.channel.v1 import channel_pb2 as pb
 from servers.channel import domain as d
 from servers.channel.routing import Candidate, Decision, Explanation
 from servers.kernel.money import Money
-
-
-def ts(value) -> Timestamp | None:
-    if value is None:
-        return None
-    out = Timestamp()
-    out.FromDatetime(value)
-    return out
+from servers.kernel.timestamps import to_timestamp as ts
 
 
 def _minor(msg, field_name: str) -> int | None:

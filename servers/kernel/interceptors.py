@@ -2,7 +2,6 @@
 access log + error mapping → validation. Servicers stay thin: no try/except, no metadata."""
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from typing import Any, Awaitable, Callable
@@ -10,7 +9,7 @@ from typing import Any, Awaitable, Callable
 import grpc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
-from opentelemetry import context as otel_context, trace
+from opentelemetry import trace
 
 from servers.kernel import context as ctx
 from servers.kernel.errors import InvalidArgument, PaymeshError

@@ -1,9 +1,8 @@
 """gRPC ↔ ledger handlers. Translation only: errors are mapped by the kernel interceptor."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from paymesh.common.v1 import money_pb2
 from paymesh.ledger.v1 import ledger_pb2 as pb, ledger_service_pb2 as api, ledger_service_pb2_grpc as rpc
@@ -14,14 +13,7 @@ from servers.kernel.money import Money
 from servers.ledger import handlers
 from servers.ledger.adapters import SqlLedgerRepository as Repo, snapshot
 from servers.ledger.domain import Account, AccountState, AccountType, Entry, Leg, OwnerType, Transfer, TransferState
-
-
-def _ts(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
+from servers.kernel.timestamps import to_timestamp as _ts
 
 
 def balance_pb(a: Account) -> pb.Balance:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from servers.kernel.ids import new_id
 from servers.kernel.money import Money
 from servers.payment import errors, fees
-from servers.payment.domain import (FINAL, Instruction, InstructionState, MemberTransfer, Payment, PaymentKind, PaymentMethod,
+from servers.payment.domain import (FINAL, InstructionState, MemberTransfer, Payment, PaymentKind, PaymentMethod,
                                     PaymentState, PayOrder, Refund, build_plan, check_transition)
 from servers.payment.ports import LedgerPort, PaymentRepository, PaymentTool, UnitOfWork
 
@@ -67,14 +67,14 @@ async def run_plan(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: Ledge
         try:
             ids = await tools[instruction.tool].execute(payment, instruction)
         except errors.Pending as pending:
-            await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.PROCESSING,
-                                                        inst_order_id=pending.inst_order_id, channel_id=pending.channel_id,
-                                                        redirect_url=pending.redirect_url))
+            sent = {"inst_order_id": pending.inst_order_id, "channel_id": pending.channel_id, "redirect_url": pending.redirect_url}
+            await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.PROCESSING, **sent))
             return await get_payment(uow, payment.payment_id)
         except errors.Declined as declined:
+            reason = declined.reason
             await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.FAILED,
-                                                        failure_reason=declined.reason))
-            return await _fail(uow, tools, payment, declined.reason)
+                                                        failure_reason=reason))
+            return await _fail(uow, tools, payment, reason)
         if not await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.SUCCEEDED,
                                                             ledger_transfer_ids=tuple(ids))):
             return await get_payment(uow, payment.payment_id)
@@ -205,9 +205,11 @@ async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund) -> Payment:
     try:
         ids = await ledger.refund_to_wallet(refund_payment)
     except errors.Declined as declined:
+        reason = declined.reason
+
         async def fail(repo: PaymentRepository) -> Payment:
             done, moved = await _finish_once(repo, refund_payment, PaymentState.FAILED, "payment.refund_failed",
-                                             failure_reason=declined.reason)
+                                             failure_reason=reason)
             if moved:  # release the reservation exactly once, with the state change
                 await repo.add_refunded(refund_payment.original_payment_id, -refund_payment.amount.amount_minor)
             return done
@@ -257,7 +259,8 @@ async def member_transfer(uow: UnitOfWork, ledger: LedgerPort, cmd: MemberTransf
     try:
         ids = await ledger.transfer_between_members(payment)
     except errors.Declined as declined:
-        return await uow(lambda repo: _finish(repo, payment, PaymentState.FAILED, "payment.transfer_failed", failure_reason=declined.reason))
+        reason = declined.reason
+        return await uow(lambda repo: _finish(repo, payment, PaymentState.FAILED, "payment.transfer_failed", failure_reason=reason))
     return await uow(lambda repo: _finish(repo, payment, PaymentState.SUCCEEDED, "payment.transfer_succeeded", ledger_transfer_ids=tuple(ids)))
 
 

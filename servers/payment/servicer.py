@@ -1,7 +1,6 @@
 """gRPC ↔ payment handlers. Translation only: errors are mapped by the kernel interceptor."""
 from __future__ import annotations
 
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from paymesh.payment.v1 import payment_pb2 as pb, payment_service_pb2 as api, payment_service_pb2_grpc as rpc
 from servers.kernel.context import current_context_id
@@ -10,13 +9,7 @@ from servers.kernel.money import Money
 from servers.payment import fees, handlers
 from servers.payment.domain import CardRef, Instruction, MemberTransfer, Payment, PaymentMethod, PayOrder, Refund
 from servers.payment.ports import LedgerPort, PaymentTool, UnitOfWork
-
-
-def _ts(value) -> Timestamp:
-    ts = Timestamp()
-    if value is not None:
-        ts.FromDatetime(value)
-    return ts
+from servers.kernel.timestamps import to_timestamp as _ts
 
 
 def instruction_pb(i: Instruction) -> pb.Instruction:

@@ -14,7 +14,6 @@ import hmac
 import ipaddress
 from dataclasses import dataclass
 
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from paymesh.risk.v1 import risk_pb2 as pb, risk_service_pb2 as api
 from servers.kernel import idempotency
@@ -25,6 +24,7 @@ from servers.risk import domain, errors
 from servers.risk.adapters import GrpcPasswords, RedisCounters
 from servers.risk.settings import Settings
 from servers.risk.store import RiskStore
+from servers.kernel.timestamps import to_timestamp as _ts
 
 
 def _now() -> dt.datetime:
@@ -37,12 +37,6 @@ def _is_ip(value: str) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _ts(value: dt.datetime) -> Timestamp:
-    ts = Timestamp()
-    ts.FromDatetime(value)
-    return ts
 
 
 @dataclass

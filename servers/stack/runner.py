@@ -2,12 +2,10 @@
 <home>/logs/<part>.log, so `down` and `status` work from any shell."""
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -24,10 +22,9 @@ def running_pid(home: Path, name: str) -> int | None:
     path = _pid_file(home, name)
     try:
         pid = int(path.read_text())
-        os.kill(pid, 0)
-        return pid
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+    except (FileNotFoundError, ValueError):
         return None
+    return pid if _alive(pid) else None
 
 
 def probe(part: Part, timeout_s: float = 1.0) -> bool:
@@ -67,6 +64,9 @@ def start(plan: Plan, part: Part) -> int:
     existing = running_pid(plan.home, part.name)
     if existing:
         return existing
+    if probe(part, timeout_s=0.3):  # someone else answers on our port: never adopt a foreign stack
+        raise RuntimeError(f"{part.name}: {part.endpoint} is already served by a process this stack did not start "
+                           f"(another stack? `paymesh down` there, or set PAYMESH_PORT_BASE)")
     if part.prepare:
         part.prepare()
     (plan.home / "logs").mkdir(parents=True, exist_ok=True)
@@ -91,10 +91,10 @@ def start(plan: Plan, part: Part) -> int:
 def wait_healthy(plan: Plan, part: Part, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if probe(part):
-            return
         if running_pid(plan.home, part.name) is None:
             raise RuntimeError(f"{part.name} exited; see {plan.home / 'logs' / (part.name + '.log')}\n{tail(plan, part.name)}")
+        if probe(part):
+            return
         time.sleep(0.1)
     raise RuntimeError(f"{part.name} not healthy after {timeout_s:.0f}s; see {plan.home / 'logs' / (part.name + '.log')}\n{tail(plan, part.name)}")
 

@@ -1,7 +1,6 @@
 """gRPC ↔ trade handlers. Translation only: errors are mapped by the kernel interceptor."""
 from __future__ import annotations
 
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from paymesh.trade.v1 import trade_pb2 as pb, trade_service_pb2 as api, trade_service_pb2_grpc as rpc
 from servers.kernel.context import current_context_id
@@ -9,19 +8,9 @@ from servers.kernel.money import Money
 from servers.trade import cashier, handlers, members
 from servers.trade.domain import Member, Order, OrderPayment, SavedCard
 from servers.trade.ports import CardVault, MemberUnitOfWork, PaymentPort, RiskPort, TokenStore, UnitOfWork
+from servers.kernel.timestamps import to_datetime as _time, to_timestamp as _ts
 
 # Trade's PayMethod and payment's PaymentMethod share their numbers (BALANCE = 1, ...).
-
-
-def _ts(value) -> Timestamp:
-    ts = Timestamp()
-    if value is not None:
-        ts.FromDatetime(value)
-    return ts
-
-
-def _time(ts: Timestamp):
-    return ts.ToDatetime(tzinfo=__import__("datetime").timezone.utc) if ts.seconds or ts.nanos else None
 
 
 def order_pb(o: Order) -> pb.Order:

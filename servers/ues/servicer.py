@@ -2,10 +2,9 @@
 ones. Translation only; the reference RPCs turn domain errors into `success: false`."""
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from typing import Callable
 
 from google.protobuf import struct_pb2
-from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
 from paymesh.ues.v1 import ues_pb2 as pb, ues_service_pb2 as api, ues_service_pb2_grpc as rpc
@@ -18,6 +17,7 @@ from servers.ues.adapters import SqlVault
 from servers.ues.domain import Record, TicketType
 from servers.ues.handlers import SaveItem, Ues
 from servers.ues.registry import Caller
+from servers.kernel.timestamps import to_timestamp as ts
 
 CLIENT_HEADER = "x-ues-client-id"
 ANONYMOUS = "anonymous"
@@ -30,14 +30,6 @@ def caller_of(context, rpc_name: str, service: str = "UesService") -> Caller:
     md = dict(context.invocation_metadata() or ())
     client = str(md.get(CLIENT_HEADER) or ANONYMOUS)[:64]
     return Caller(client, current_context_id(), f"/paymesh.ues.v1.{service}/{rpc_name}")
-
-
-def ts(value) -> Timestamp | None:
-    if value is None:
-        return None
-    out = Timestamp()
-    out.FromDatetime(value)
-    return out
 
 
 def ticket_pb(r: Record) -> pb.Ticket:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import AsyncIterator
 
 from servers.ufs import domain, errors, streams
-from servers.ufs.domain import Client, ClientState, Content, ShareFile, StoredFile, StsGrant, StsTargetKind, now
+from servers.ufs.domain import Client, ClientState, Content, StoredFile, StsGrant, StsTargetKind, now
 from servers.ufs.ports import KeyService, ObjectStore, Repository, UnitOfWork
 
 log = logging.getLogger("paymesh.ufs")

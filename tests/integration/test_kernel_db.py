@@ -3,7 +3,6 @@ idempotent consumer, fenced locks."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text

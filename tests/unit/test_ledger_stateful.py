@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from hypothesis import HealthCheck, settings, strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, precondition, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 from servers.kernel.errors import PaymeshError
 from servers.kernel.money import Money
