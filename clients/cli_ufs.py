@@ -30,7 +30,7 @@ async def _ufs(args) -> int:
         if args.action == "create-client":
             password = _password(args) if args.set_password else ""
             reply = await admin.CreateClient(api.CreateClientRequest(client_id=args.client_id, display_name=args.display_name,
-                                                                     password=password, request_id=rid))
+                                                                     password=password, request_id=rid, auth_user=args.auth_user))
             if reply.generated_password:
                 print(f"generated password (shown once): {reply.generated_password}")
         elif args.action == "set-password":
@@ -82,6 +82,7 @@ def register(sub) -> None:
 
     create = cmd("create-client", "create a client (password generated unless --set-password)", "client_id")
     create.add_argument("--display-name", default="")
+    create.add_argument("--auth-user", default="", help="Basic-auth user name (default: the client id)")
     create.add_argument("--set-password", action="store_true", help="prompt for the password (or read it from stdin)")
     create.add_argument("--password-stdin", action="store_true")
     setpw = cmd("set-password", "set a client's password (prompted or from stdin)", "client_id")

@@ -108,7 +108,12 @@ async def serve(settings: CommonSettings, build: Builder, ready: asyncio.Event |
 def main(settings: CommonSettings, build: Builder) -> None:
     """Entry point of `python -m servers.<svc>`."""
     setup_logging(settings.service, settings.log_level)
-    asyncio.run(serve(settings, build))
+    if settings.event_loop == "uvloop":
+        import uvloop
+
+        uvloop.run(serve(settings, build))
+    else:
+        asyncio.run(serve(settings, build))
 
 
 def mesh_service_names() -> list[str]:

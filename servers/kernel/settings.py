@@ -73,6 +73,7 @@ class CommonSettings:
     otlp_endpoint: str = ""
     trace_sample_ratio: float = 1.0
     log_level: str = "INFO"
+    event_loop: str = "asyncio"  # or "uvloop"
     max_message_bytes: int = 64 * 1024 * 1024
     max_concurrent_rpcs: int = 512
     drain_seconds: float = 10.0

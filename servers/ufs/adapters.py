@@ -13,7 +13,7 @@ from servers.kernel.db import Database
 from servers.ufs.domain import BucketBinding, Client, ClientState, Content, ShareFile, StoredFile, StsGrant, StsTargetKind
 
 T = TypeVar("T")
-_CLIENT = ("SELECT c.client_id, c.display_name, c.state, c.password_hash, c.default_bucket_alias, c.password_update_time,"
+_CLIENT = ("SELECT c.client_id, c.display_name, c.state, c.password_hash, c.default_bucket_alias, c.auth_user, c.password_update_time,"
            " c.create_time, c.update_time, coalesce((SELECT json_agg(json_build_object('a', b.bucket_alias, 'b', b.bucket_name,"
            " 't', b.bind_time) ORDER BY b.bucket_alias) FROM bucket_bindings b WHERE b.client_id = c.client_id), '[]') AS buckets"
            " FROM clients c")
@@ -29,7 +29,7 @@ def _client(row) -> Client:
     buckets = row.buckets if isinstance(row.buckets, list) else json.loads(row.buckets)
     return Client(row.client_id, row.display_name, ClientState(row.state), row.password_hash, row.default_bucket_alias,
                   tuple(BucketBinding(b["a"], b["b"], dt.datetime.fromisoformat(b["t"])) for b in buckets),
-                  row.password_update_time, row.create_time, row.update_time)
+                  row.password_update_time, row.create_time, row.update_time, row.auth_user)
 
 
 def _content(row) -> Content:
@@ -66,9 +66,10 @@ class SqlRepository:
         return _client(row) if row else None
 
     async def insert_client(self, client: Client) -> bool:
-        row = await self._one("INSERT INTO clients (client_id, display_name, state, password_hash) VALUES (:c, :d, :s, :p)"
-                              " ON CONFLICT DO NOTHING RETURNING client_id",
-                              {"c": client.client_id, "d": client.display_name, "s": int(client.state), "p": client.password_hash})
+        row = await self._one("INSERT INTO clients (client_id, display_name, state, password_hash, auth_user)"
+                              " VALUES (:c, :d, :s, :p, :u) ON CONFLICT DO NOTHING RETURNING client_id",
+                              {"c": client.client_id, "d": client.display_name, "s": int(client.state), "p": client.password_hash,
+                               "u": client.auth_user or client.client_id})
         return row is not None
 
     async def update_client(self, client: Client) -> None:

@@ -55,6 +55,7 @@ class Client:
     password_update_time: dt.datetime | None = None
     create_time: dt.datetime | None = None
     update_time: dt.datetime | None = None
+    auth_user: str = ""  # Basic-auth user name; empty means the client id
 
     def bucket(self, alias: str) -> BucketBinding:
         """The bucket behind an alias (or the default); anything not bound to this client is

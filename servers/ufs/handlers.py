@@ -77,27 +77,29 @@ class Authenticator:
 
     async def standalone(self, headers: dict[str, str]) -> Client:
         user, password = domain.parse_basic_auth(headers.get("authorization"))
-        if user != headers.get("x-ufs-client-id", user):
-            raise errors.unauthorized("x-ufs-client-id must be the Basic auth user")
-        client = await self.client({**headers, "x-ufs-client-id": user})
+        client = await self.client({"x-ufs-client-id": user, **headers})  # the client id header, else the user
+        if not hmac.compare_digest(user.encode(), (client.auth_user or client.client_id).encode()):
+            raise errors.unauthorized("invalid credentials")
         mac = hmac.new(self._key, f"{user}\0{password}".encode(), hashlib.sha256).digest()
-        remembered = self._verified.get(user)
+        remembered = self._verified.get(client.client_id)
         if remembered is None or remembered[0] != client.password_hash or not hmac.compare_digest(remembered[1], mac):
             if not await asyncio.to_thread(domain.verify_password, password, client.password_hash):
                 raise errors.unauthorized("invalid credentials")
             if len(self._verified) > 10_000:
                 self._verified.clear()
-            self._verified[user] = (client.password_hash, mac)
+            self._verified[client.client_id] = (client.password_hash, mac)
         return client
 
 
 # --- writing content -------------------------------------------------------------------------
 
-async def _write(deps: Deps, bucket: str, key_prefix: str, upload: Upload, default_name: str) -> Content:
+async def _write(deps: Deps, bucket: str, key_prefix: str, upload: Upload, default_name: str, name_from_path: bool = False) -> Content:
+    """name_from_path: a standalone file is named by its ossPath (§3.6.2 downloads helloworld.txt
+    whatever the uploaded form file was called); a share file keeps the form's file name."""
     boundary = streams.boundary_of(upload.content_type) if upload.content_type else None
     if boundary:
         part, data = await streams.multipart_file(upload.chunks, boundary)
-        file_name = domain.safe_file_name(part.file_name, default_name)
+        file_name = default_name if name_from_path else domain.safe_file_name(part.file_name, default_name)
         content_type = part.content_type or mimetypes.guess_type(file_name)[0] or OCTET
     else:
         data, file_name, content_type = upload.chunks, default_name, upload.content_type or OCTET
@@ -203,7 +205,7 @@ async def upload_file(deps: Deps, client: Client, alias: str, oss_path: str, upl
     bucket = client.bucket(alias).bucket_name
     if forbid_overwrite and await deps.uow(lambda repo: repo.get_file(bucket, oss_path)) is not None:
         raise errors.conflict(f"{oss_path} exists and overwriting is forbidden")  # early: don't stream in vain
-    content = await _write(deps, bucket, oss_path, upload, oss_path.rsplit("/", 1)[-1])
+    content = await _write(deps, bucket, oss_path, upload, oss_path.rsplit("/", 1)[-1], name_from_path=True)
     return await _place(deps, bucket, oss_path, content, forbid_overwrite)
 
 

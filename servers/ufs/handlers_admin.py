@@ -16,8 +16,8 @@ async def _client(repo: Repository, client_id: str, lock: bool = True) -> Client
     return client
 
 
-async def create_client(repo: Repository, client_id: str, display_name: str, password_hash: str) -> Client:
-    if not await repo.insert_client(Client(client_id, display_name, ClientState.ACTIVE, password_hash)):
+async def create_client(repo: Repository, client_id: str, display_name: str, password_hash: str, auth_user: str = "") -> Client:
+    if not await repo.insert_client(Client(client_id, display_name, ClientState.ACTIVE, password_hash, auth_user=auth_user or client_id)):
         raise errors.conflict(f"client {client_id} already exists")
     return await _client(repo, client_id, lock=False)
 

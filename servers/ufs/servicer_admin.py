@@ -23,7 +23,7 @@ def client_pb(c: Client) -> pb.UfsClient:
                         buckets=[pb.BucketBinding(bucket_alias=b.bucket_alias, bucket_name=b.bucket_name, bind_time=ts(b.bind_time))
                                  for b in c.buckets],
                         default_bucket_alias=c.default_bucket_alias, password_update_time=ts(c.password_update_time),
-                        create_time=ts(c.create_time), update_time=ts(c.update_time))
+                        create_time=ts(c.create_time), update_time=ts(c.update_time), auth_user=c.auth_user or c.client_id)
 
 
 def grant_pb(g: StsGrant, token: str) -> pb.StsToken:
@@ -59,7 +59,7 @@ class AdminServicer(rpc.UfsAdminServiceServicer):
 
         async def work(repo):
             fresh[:] = [True]
-            client = await admin.create_client(repo, request.client_id, request.display_name, password_hash)
+            client = await admin.create_client(repo, request.client_id, request.display_name, password_hash, request.auth_user)
             return api.CreateClientResponse(client=client_pb(client))
 
         reply = await self._once("CreateClient", request, api.CreateClientResponse, work)

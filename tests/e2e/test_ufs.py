@@ -58,7 +58,7 @@ async def test_reference_curls(via_envoy, edge, tmp_path):
     get = curl("--request", "GET", f"{url}/standalone/file/demo/helloworld.txt", "--header", f"x-ufs-client-id: {client_id}",
                "--header", f"Authorization: {auth}")
     assert "HTTP/1.1 200" in get.stdout and get.stdout.endswith("hello world\n"), get.stdout
-    assert 'content-disposition: attachment; filename="hello.txt"' in get.stdout.lower()
+    assert 'content-disposition: attachment; filename="helloworld.txt"' in get.stdout.lower()  # named by its ossPath
     assert "content-type: text/plain" in get.stdout.lower()
     sts = curl("--request", "GET", f"{url}/standalone/fileUrl/demo/helloworld.txt", "--header", f"x-ufs-client-id: {client_id}",
                "--header", f"Authorization: {auth}")
@@ -84,15 +84,15 @@ async def test_metadata_ranges_encryption_and_names(via_envoy, rest):
     data = os.urandom(300_000)
     name = "résumé.bin"
     files = {"file": (name, data, "application/x-demo")}
-    r = rest.put("/ufs2/standalone/file/docs/a.bin", files=files, headers={**hdrs, "x-ufs-encrypt": "true", "x-ufs-meta-check-sum": "abc"})
+    r = rest.put("/ufs2/standalone/file/docs/r%C3%A9sum%C3%A9.bin", files=files, headers={**hdrs, "x-ufs-encrypt": "true", "x-ufs-meta-check-sum": "abc"})
     assert r.status_code == 200, r.text
     assert r.json()["file"]["encrypted"] is True and r.json()["file"]["contentSha256"] == hashlib.sha256(data).hexdigest()
-    g = rest.get("/ufs2/standalone/file/docs/a.bin", headers=hdrs)
+    g = rest.get("/ufs2/standalone/file/docs/r%C3%A9sum%C3%A9.bin", headers=hdrs)
     assert g.status_code == 200 and g.content == data
     assert g.headers["x-ufs-meta-check-sum"] == "abc" and g.headers["content-type"] == "application/x-demo"
     cd = g.headers["content-disposition"]
     assert cd == "attachment; filename=\"r_sum_.bin\"; filename*=UTF-8''r%C3%A9sum%C3%A9.bin"
-    part = rest.get("/ufs2/standalone/file/docs/a.bin", headers={**hdrs, "range": "bytes=70000-200000"})
+    part = rest.get("/ufs2/standalone/file/docs/r%C3%A9sum%C3%A9.bin", headers={**hdrs, "range": "bytes=70000-200000"})
     assert part.status_code == 206 and part.content == data[70000:200001]
     assert part.headers["content-range"] == f"bytes 70000-200000/{len(data)}"
     raw = rest.put("/ufs2/standalone/file/docs/raw.json", content=b'{"a":1}', headers={**hdrs, "content-type": "application/json"})
@@ -242,3 +242,25 @@ async def test_large_streaming_upload_and_download(via_envoy, edge):
                 digest.update(chunk)
                 total += len(chunk)
     assert total == size and digest.hexdigest() == r.json()["file"]["contentSha256"]
+
+
+async def test_reference_curls_verbatim_with_credentials_allocated_per_application(via_envoy, edge, tmp_path):
+    """§3.6 exactly: client id `demo`, Basic credentials of the application `ufs_unittest`."""
+    await via_envoy.ufs_admin.CreateClient(api.CreateClientRequest(client_id="demo", auth_user="ufs_unittest", password="ufs_unittest",
+                                                                   request_id="c-demo"))
+    await via_envoy.ufs_admin.BindBucketAlias(api.BindBucketAliasRequest(client_id="demo", bucket_alias="main", bucket_name="demo-test",
+                                                                         request_id="bind-demo"))
+    await via_envoy.ufs_admin.SetDefaultBucket(api.SetDefaultBucketRequest(client_id="demo", bucket_alias="main", request_id="def-demo"))
+    url = f"http://{edge}/ufs2"
+    (tmp_path / "hello.txt").write_text("hello world\n")
+    os.chdir(tmp_path)
+    auth = "Authorization: Basic dWZzX3VuaXR0ZXN0OnVmc191bml0dGVzdA=="
+    put = curl("--request", "PUT", f"{url}/standalone/file/demo/helloworld.txt", "--header", "x-ufs-client-id: demo",
+               "--header", auth, "--form", "file=@./hello.txt")
+    assert "HTTP/1.1 200" in put.stdout, put.stdout
+    get = curl("--request", "GET", f"{url}/standalone/file/demo/helloworld.txt", "--header", "x-ufs-client-id: demo", "--header", auth)
+    assert "HTTP/1.1 200" in get.stdout and get.stdout.endswith("hello world\n"), get.stdout
+    assert 'filename="helloworld.txt"' in get.stdout
+    wrong = curl("--request", "GET", f"{url}/standalone/file/demo/helloworld.txt", "--header", "x-ufs-client-id: demo",
+                 "--header", "Authorization: Basic " + base64.b64encode(b"demo:ufs_unittest").decode())
+    assert "HTTP/1.1 401" in wrong.stdout

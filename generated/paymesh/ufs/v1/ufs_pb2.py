@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18paymesh/ufs/v1/ufs.proto\x12\x0epaymesh.ufs.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xca\x02\n\tUfsClient\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12*\n\x05state\x18\x03 \x01(\x0e\x32\x1b.paymesh.ufs.v1.ClientState\x12.\n\x07\x62uckets\x18\x04 \x03(\x0b\x32\x1d.paymesh.ufs.v1.BucketBinding\x12\x1c\n\x14\x64\x65\x66\x61ult_bucket_alias\x18\x05 \x01(\t\x12\x38\n\x14password_update_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"i\n\rBucketBinding\x12\x14\n\x0c\x62ucket_alias\x18\x01 \x01(\t\x12\x13\n\x0b\x62ucket_name\x18\x02 \x01(\t\x12-\n\tbind_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xeb\x02\n\nFileObject\x12\x14\n\x0c\x62ucket_alias\x18\x01 \x01(\t\x12\x10\n\x08oss_path\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x16\n\x0e\x63ontent_sha256\x18\x06 \x01(\t\x12:\n\x08metadata\x18\x07 \x03(\x0b\x32(.paymesh.ufs.v1.FileObject.MetadataEntry\x12\x11\n\tencrypted\x18\x08 \x01(\x08\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xca\x03\n\nSharedFile\x12\x10\n\x08\x66ile_tag\x18\x01 \x01(\t\x12\x17\n\x0fowner_client_id\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x16\n\x0e\x63ontent_sha256\x18\x06 \x01(\t\x12:\n\x08metadata\x18\x07 \x03(\x0b\x32(.paymesh.ufs.v1.SharedFile.MetadataEntry\x12\x11\n\tencrypted\x18\x08 \x01(\x08\x12/\n\x0b\x65xpire_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x61\x64opted\x18\n \x01(\x08\x12\x19\n\x11\x61\x64opter_client_id\x18\x0b \x01(\t\x12.\n\nadopt_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xb1\x02\n\x08StsToken\x12\x11\n\tsts_token\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x32\n\x0btarget_kind\x18\x03 \x01(\x0e\x32\x1d.paymesh.ufs.v1.StsTargetKind\x12\x14\n\x0c\x62ucket_alias\x18\x04 \x01(\t\x12\x10\n\x08oss_path\x18\x05 \x01(\t\x12\x10\n\x08\x66ile_tag\x18\x06 \x01(\t\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x65xpire_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brevoke_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp*_\n\x0b\x43lientState\x12\x1c\n\x18\x43LIENT_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43LIENT_STATE_ACTIVE\x10\x01\x12\x19\n\x15\x43LIENT_STATE_DISABLED\x10\x02*u\n\rStsTargetKind\x12\x1f\n\x1bSTS_TARGET_KIND_UNSPECIFIED\x10\x00\x12#\n\x1fSTS_TARGET_KIND_STANDALONE_FILE\x10\x01\x12\x1e\n\x1aSTS_TARGET_KIND_SHARE_FILE\x10\x02\x42\x16Z\x14paymesh/ufs/v1;ufsv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18paymesh/ufs/v1/ufs.proto\x12\x0epaymesh.ufs.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdd\x02\n\tUfsClient\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12*\n\x05state\x18\x03 \x01(\x0e\x32\x1b.paymesh.ufs.v1.ClientState\x12.\n\x07\x62uckets\x18\x04 \x03(\x0b\x32\x1d.paymesh.ufs.v1.BucketBinding\x12\x1c\n\x14\x64\x65\x66\x61ult_bucket_alias\x18\x05 \x01(\t\x12\x38\n\x14password_update_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tauth_user\x18\t \x01(\t\"i\n\rBucketBinding\x12\x14\n\x0c\x62ucket_alias\x18\x01 \x01(\t\x12\x13\n\x0b\x62ucket_name\x18\x02 \x01(\t\x12-\n\tbind_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xeb\x02\n\nFileObject\x12\x14\n\x0c\x62ucket_alias\x18\x01 \x01(\t\x12\x10\n\x08oss_path\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x16\n\x0e\x63ontent_sha256\x18\x06 \x01(\t\x12:\n\x08metadata\x18\x07 \x03(\x0b\x32(.paymesh.ufs.v1.FileObject.MetadataEntry\x12\x11\n\tencrypted\x18\x08 \x01(\x08\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xca\x03\n\nSharedFile\x12\x10\n\x08\x66ile_tag\x18\x01 \x01(\t\x12\x17\n\x0fowner_client_id\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x16\n\x0e\x63ontent_sha256\x18\x06 \x01(\t\x12:\n\x08metadata\x18\x07 \x03(\x0b\x32(.paymesh.ufs.v1.SharedFile.MetadataEntry\x12\x11\n\tencrypted\x18\x08 \x01(\x08\x12/\n\x0b\x65xpire_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x61\x64opted\x18\n \x01(\x08\x12\x19\n\x11\x61\x64opter_client_id\x18\x0b \x01(\t\x12.\n\nadopt_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xb1\x02\n\x08StsToken\x12\x11\n\tsts_token\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x32\n\x0btarget_kind\x18\x03 \x01(\x0e\x32\x1d.paymesh.ufs.v1.StsTargetKind\x12\x14\n\x0c\x62ucket_alias\x18\x04 \x01(\t\x12\x10\n\x08oss_path\x18\x05 \x01(\t\x12\x10\n\x08\x66ile_tag\x18\x06 \x01(\t\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x65xpire_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brevoke_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp*_\n\x0b\x43lientState\x12\x1c\n\x18\x43LIENT_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43LIENT_STATE_ACTIVE\x10\x01\x12\x19\n\x15\x43LIENT_STATE_DISABLED\x10\x02*u\n\rStsTargetKind\x12\x1f\n\x1bSTS_TARGET_KIND_UNSPECIFIED\x10\x00\x12#\n\x1fSTS_TARGET_KIND_STANDALONE_FILE\x10\x01\x12\x1e\n\x1aSTS_TARGET_KIND_SHARE_FILE\x10\x02\x42\x16Z\x14paymesh/ufs/v1;ufsv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,22 +37,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FILEOBJECT_METADATAENTRY']._serialized_options = b'8\001'
   _globals['_SHAREDFILE_METADATAENTRY']._loaded_options = None
   _globals['_SHAREDFILE_METADATAENTRY']._serialized_options = b'8\001'
-  _globals['_CLIENTSTATE']._serialized_start=1652
-  _globals['_CLIENTSTATE']._serialized_end=1747
-  _globals['_STSTARGETKIND']._serialized_start=1749
-  _globals['_STSTARGETKIND']._serialized_end=1866
+  _globals['_CLIENTSTATE']._serialized_start=1671
+  _globals['_CLIENTSTATE']._serialized_end=1766
+  _globals['_STSTARGETKIND']._serialized_start=1768
+  _globals['_STSTARGETKIND']._serialized_end=1885
   _globals['_UFSCLIENT']._serialized_start=78
-  _globals['_UFSCLIENT']._serialized_end=408
-  _globals['_BUCKETBINDING']._serialized_start=410
-  _globals['_BUCKETBINDING']._serialized_end=515
-  _globals['_FILEOBJECT']._serialized_start=518
-  _globals['_FILEOBJECT']._serialized_end=881
-  _globals['_FILEOBJECT_METADATAENTRY']._serialized_start=834
-  _globals['_FILEOBJECT_METADATAENTRY']._serialized_end=881
-  _globals['_SHAREDFILE']._serialized_start=884
-  _globals['_SHAREDFILE']._serialized_end=1342
-  _globals['_SHAREDFILE_METADATAENTRY']._serialized_start=834
-  _globals['_SHAREDFILE_METADATAENTRY']._serialized_end=881
-  _globals['_STSTOKEN']._serialized_start=1345
-  _globals['_STSTOKEN']._serialized_end=1650
+  _globals['_UFSCLIENT']._serialized_end=427
+  _globals['_BUCKETBINDING']._serialized_start=429
+  _globals['_BUCKETBINDING']._serialized_end=534
+  _globals['_FILEOBJECT']._serialized_start=537
+  _globals['_FILEOBJECT']._serialized_end=900
+  _globals['_FILEOBJECT_METADATAENTRY']._serialized_start=853
+  _globals['_FILEOBJECT_METADATAENTRY']._serialized_end=900
+  _globals['_SHAREDFILE']._serialized_start=903
+  _globals['_SHAREDFILE']._serialized_end=1361
+  _globals['_SHAREDFILE_METADATAENTRY']._serialized_start=853
+  _globals['_SHAREDFILE_METADATAENTRY']._serialized_end=900
+  _globals['_STSTOKEN']._serialized_start=1364
+  _globals['_STSTOKEN']._serialized_end=1669
 # @@protoc_insertion_point(module_scope)

@@ -29,7 +29,7 @@ STS_TARGET_KIND_STANDALONE_FILE: StsTargetKind
 STS_TARGET_KIND_SHARE_FILE: StsTargetKind
 
 class UfsClient(_message.Message):
-    __slots__ = ("client_id", "display_name", "state", "buckets", "default_bucket_alias", "password_update_time", "create_time", "update_time")
+    __slots__ = ("client_id", "display_name", "state", "buckets", "default_bucket_alias", "password_update_time", "create_time", "update_time", "auth_user")
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -38,6 +38,7 @@ class UfsClient(_message.Message):
     PASSWORD_UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    AUTH_USER_FIELD_NUMBER: _ClassVar[int]
     client_id: str
     display_name: str
     state: ClientState
@@ -46,7 +47,8 @@ class UfsClient(_message.Message):
     password_update_time: _timestamp_pb2.Timestamp
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, client_id: _Optional[str] = ..., display_name: _Optional[str] = ..., state: _Optional[_Union[ClientState, str]] = ..., buckets: _Optional[_Iterable[_Union[BucketBinding, _Mapping]]] = ..., default_bucket_alias: _Optional[str] = ..., password_update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    auth_user: str
+    def __init__(self, client_id: _Optional[str] = ..., display_name: _Optional[str] = ..., state: _Optional[_Union[ClientState, str]] = ..., buckets: _Optional[_Iterable[_Union[BucketBinding, _Mapping]]] = ..., default_bucket_alias: _Optional[str] = ..., password_update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., auth_user: _Optional[str] = ...) -> None: ...
 
 class BucketBinding(_message.Message):
     __slots__ = ("bucket_alias", "bucket_name", "bind_time")

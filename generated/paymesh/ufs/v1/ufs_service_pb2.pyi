@@ -174,16 +174,18 @@ class DownloadStsFileRequest(_message.Message):
     def __init__(self, sts_token: _Optional[str] = ...) -> None: ...
 
 class CreateClientRequest(_message.Message):
-    __slots__ = ("client_id", "display_name", "password", "request_id")
+    __slots__ = ("client_id", "display_name", "password", "request_id", "auth_user")
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     PASSWORD_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    AUTH_USER_FIELD_NUMBER: _ClassVar[int]
     client_id: str
     display_name: str
     password: str
     request_id: str
-    def __init__(self, client_id: _Optional[str] = ..., display_name: _Optional[str] = ..., password: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    auth_user: str
+    def __init__(self, client_id: _Optional[str] = ..., display_name: _Optional[str] = ..., password: _Optional[str] = ..., request_id: _Optional[str] = ..., auth_user: _Optional[str] = ...) -> None: ...
 
 class CreateClientResponse(_message.Message):
     __slots__ = ("client", "generated_password")
