@@ -66,6 +66,7 @@ class CommonSettings:
     """What every service needs. Services subclass it with their own frozen fields."""
 
     service: str = "paymesh"
+    home: str = ".paymesh"  # PAYMESH_HOME: the stack's data, logs and local key files
     host: str = "127.0.0.1"
     port: int = 0
     database_url: Secret = field(default_factory=lambda: Secret(""))

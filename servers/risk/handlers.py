@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import ipaddress
 from dataclasses import dataclass
+from pathlib import Path
 
 
 from paymesh.risk.v1 import risk_pb2 as pb, risk_service_pb2 as api
@@ -20,6 +21,7 @@ from servers.kernel import idempotency
 from servers.kernel.context import current_context_id
 from servers.kernel.db import Database
 from servers.kernel.ids import new_id
+from servers.kernel.keyfiles import load_or_create_key
 from servers.risk import domain, errors
 from servers.risk.adapters import GrpcPasswords, RedisCounters
 from servers.risk.settings import Settings
@@ -49,7 +51,7 @@ class RuleCache:
 class Risk:
     def __init__(self, db: Database, counters: RedisCounters, passwords: GrpcPasswords, settings: Settings):
         self.db, self.counters, self.passwords, self.s = db, counters, passwords, settings
-        self.key = settings.ticket_key.reveal().encode()
+        self.key = load_or_create_key(settings.ticket_key.reveal(), Path(settings.home) / "risk" / "ticket.key")
         self.cache = RuleCache()
 
     async def _rules(self, store: RiskStore) -> tuple[int, list[domain.ActiveRule], dict[str, int]]:

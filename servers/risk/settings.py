@@ -6,8 +6,8 @@ from servers.kernel.settings import CommonSettings, Secret
 
 @dataclass(frozen=True)
 class Settings(CommonSettings):
-    # HMAC key that signs risk tickets; set a real secret outside development.
-    ticket_key: Secret = field(default_factory=lambda: Secret("dev-only-risk-ticket-key"))
+    # HMAC key (base64) that signs risk tickets; empty: a local key file under PAYMESH_HOME.
+    ticket_key: Secret = field(default_factory=lambda: Secret(""))
     ticket_ttl_seconds: int = 300
     challenge_ttl_seconds: int = 300
     challenge_attempts: int = 3

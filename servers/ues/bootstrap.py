@@ -2,7 +2,6 @@
 tickets, plaintext cache), registry snapshot, both servicers, the refresher and rewrap workers."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from paymesh.ues.v1 import ues_service_pb2, ues_service_pb2_grpc as rpc
@@ -24,7 +23,7 @@ SERVICES = ues_service_pb2.DESCRIPTOR.services_by_name
 def key_source(settings: Settings) -> KeySource:
     if settings.master_keys.reveal():
         return KeySource(None, settings.master_keys.reveal())
-    home = Path(os.environ.get("PAYMESH_HOME", Path.cwd() / ".paymesh"))
+    home = Path(settings.home)
     return KeySource(Path(settings.key_file) if settings.key_file else home / "ues" / "keys.json")
 
 

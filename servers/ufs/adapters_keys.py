@@ -4,11 +4,8 @@ stored only wrapped (AES-256-GCM) by a master key kept outside the database — 
 to UES is one class implementing ports.KeyService, chosen in bootstrap.py."""
 from __future__ import annotations
 
-import base64
 import hashlib
-import os
 import secrets
-from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -37,22 +34,3 @@ class LocalKeyService:
             return self._aead.decrypt(wrapped[5:17], wrapped[17:], _AAD)
         except InvalidTag:
             raise errors.system_error("data key failed authentication") from None
-
-
-def load_master_key(explicit: str, path: Path) -> bytes:
-    """The configured key, else the key file (created once with mode 600; refused if readable
-    by group or others)."""
-    if explicit:
-        return base64.b64decode(explicit)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another replica created it first
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
-    if path.stat().st_mode & 0o077:
-        raise PermissionError(f"{path} must be readable by its owner only (chmod 600)")
-    return base64.b64decode(path.read_text().strip())

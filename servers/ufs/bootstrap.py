@@ -14,7 +14,8 @@ from servers.kernel.server import Registration, ServiceApp
 from servers.kernel.settings import port
 from servers.ufs import errors, handlers_share
 from servers.ufs.adapters import SqlUnitOfWork
-from servers.ufs.adapters_keys import LocalKeyService, load_master_key
+from servers.kernel.keyfiles import load_or_create_key
+from servers.ufs.adapters_keys import LocalKeyService
 from servers.ufs.adapters_s3 import MinioStore
 from servers.ufs.handlers import Authenticator, Deps
 from servers.ufs.servicer import ShareServicer, StandaloneServicer, StsServicer
@@ -30,7 +31,7 @@ REASON_ALIASES = {"INVALID_ARGUMENT": errors.INVALID_PARAMETER, "INTERNAL": erro
 
 def _master_key(settings: Settings) -> bytes:
     home = Path(settings.home or ".paymesh")
-    return load_master_key(settings.master_key.reveal(), Path(settings.master_key_file or home / "ufs" / "master.key"))
+    return load_or_create_key(settings.master_key.reveal(), Path(settings.master_key_file or home / "ufs" / "master.key"))
 
 
 async def build(settings: Settings) -> ServiceApp:

@@ -17,7 +17,6 @@ class Settings(CommonSettings):
     share_bucket: str = "ufs-share"
     auto_create_buckets: bool = True  # local stack: BindBucketAlias creates a missing bucket
     public_url: str = ""  # base of STS URLs (…/ufs2/sts/file/{token}); empty = the local Envoy
-    home: str = ""  # PAYMESH_HOME: where the local master key file lives
     master_key: Secret = field(default_factory=lambda: Secret(""))  # base64 32 bytes; else the key file
     master_key_file: str = ""  # default $PAYMESH_HOME/ufs/master.key (created with mode 600)
     part_size_mb: int = 8  # S3 multipart part size: bounds memory per upload
