@@ -30,7 +30,7 @@ def stack_env(tier: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMESH_")}
     env.update({"PAYMESH_HOME": str(ROOT / ".paymesh-test" / f"{tier}-{TIER_PORT_BASE[tier] + PORT_SHIFT}"),
                 "PAYMESH_PORT_BASE": str(TIER_PORT_BASE[tier] + PORT_SHIFT),
-                "PAYMESH_PG_FAST": "1", "PAYMESH_LOG_LEVEL": "WARNING"})
+                "PAYMESH_PG_FAST": "1", "PAYMESH_LOG_LEVEL": "WARNING", "PAYMESH_TRADE_WEBHOOK_BACKOFF_SECONDS": "0.2,0.5,1"})
     return env
 
 

@@ -23,7 +23,7 @@ from servers.payment.fees import FeePlan, FeeRule
 T = TypeVar("T")
 _COLS = ("payment_id, request_id, request_hash, kind, order_id, merchant_id, payer_member_id, currency_code, amount_minor, fee_minor,"
          " method, state, failure_reason, ledger_transfer_ids, context_id, version, create_time, update_time, fee_plan_version,"
-         " original_payment_id, refunded_minor, to_member_id, card, return_url")
+         " original_payment_id, refunded_minor, to_member_id, card, return_url, bank_account_ticket")
 _INS_COLS = ("instruction_id, seq, method, tool, currency_code, amount_minor, state, failure_reason, ledger_transfer_ids, inst_order_id,"
              " channel_id, redirect_url, channel_result, settled_minor")
 _FILTERS = {"order_id": "order_id", "merchant_id": "merchant_id", "context_id": "context_id"}
@@ -34,7 +34,8 @@ def _payment(row, instructions: tuple[Instruction, ...] = ()) -> Payment:
                    Money(row.currency_code, row.amount_minor), PaymentMethod(row.method), PaymentState(row.state),
                    Money(row.currency_code, row.fee_minor), row.failure_reason, tuple(row.ledger_transfer_ids), row.context_id,
                    row.version, row.create_time, row.update_time, row.fee_plan_version, row.original_payment_id,
-                   row.refunded_minor, row.to_member_id, instructions, _card(row.card), row.return_url)
+                   row.refunded_minor, row.to_member_id, instructions, _card(row.card), row.return_url,
+                   row.bank_account_ticket)
 
 
 def _card(data) -> CardRef | None:
@@ -73,14 +74,15 @@ class SqlPaymentRepository:
     async def insert(self, p: Payment, request_hash: bytes) -> bool:
         inserted = await self.conn.execute(text(
             "INSERT INTO payments (payment_id, request_id, request_hash, kind, order_id, merchant_id, payer_member_id, currency_code,"
-            " amount_minor, fee_minor, method, state, context_id, fee_plan_version, original_payment_id, to_member_id, card, return_url)"
-            " VALUES (:p, :r, :h, :k, :o, :m, :payer, :c, :a, :fee, :meth, :s, :ctx, :fpv, :orig, :to, CAST(:card AS JSONB), :ret)"
+            " amount_minor, fee_minor, method, state, context_id, fee_plan_version, original_payment_id, to_member_id, card, return_url,"
+            " bank_account_ticket) VALUES (:p, :r, :h, :k, :o, :m, :payer, :c, :a, :fee, :meth, :s, :ctx, :fpv, :orig, :to,"
+            " CAST(:card AS JSONB), :ret, :bank)"
             " ON CONFLICT (request_id) DO NOTHING RETURNING payment_id"),
             {"p": p.payment_id, "r": p.request_id, "h": request_hash, "k": int(p.kind), "o": p.order_id, "m": p.merchant_id,
              "payer": p.payer_member_id, "c": p.amount.currency_code, "a": p.amount.amount_minor,
              "fee": p.fee.amount_minor if p.fee else 0, "meth": int(p.method), "s": int(p.state), "ctx": p.context_id,
              "fpv": p.fee_plan_version, "orig": p.original_payment_id, "to": p.to_member_id,
-             "card": json.dumps(dataclasses.asdict(p.card)) if p.card else None, "ret": p.return_url})
+             "card": json.dumps(dataclasses.asdict(p.card)) if p.card else None, "ret": p.return_url, "bank": p.bank_account_ticket})
         if inserted.first() is None:
             return False
         if p.instructions:
@@ -241,14 +243,45 @@ class GrpcLedger:
         return await self._post(f"payment:{payment.payment_id}:fee", [
             (merchant, income, payment.fee, "FEE", {"order_id": payment.order_id, "payment_id": payment.payment_id})])
 
+    async def _clearing(self, channel_id: str, currency: str) -> str:
+        return await self._account(ledger_pb2.OWNER_TYPE_CHANNEL, channel_id or "unknown", ledger_pb2.ACCOUNT_TYPE_CHANNEL_CLEARING,
+                                   currency)
+
     async def book_channel_capture(self, payment: Payment, instruction: Instruction) -> list[str]:
+        """What a channel's SUCCESS books depends on the payment's kind: an order pays the merchant,
+        a top-up credits the member's wallet, a withdrawal posts its hold."""
+        if payment.kind == PaymentKind.WITHDRAW:
+            return await self.post_holds(f"withdraw:{instruction.instruction_id}:post", list(instruction.ledger_transfer_ids))
         currency = instruction.amount.currency_code
         captured = Money(currency, instruction.settled_minor or instruction.amount.amount_minor)
-        clearing = await self._account(ledger_pb2.OWNER_TYPE_CHANNEL, instruction.channel_id or "unknown",
-                                       ledger_pb2.ACCOUNT_TYPE_CHANNEL_CLEARING, currency)
+        clearing = await self._clearing(instruction.channel_id, currency)
+        ref = {"order_id": payment.order_id, "payment_id": payment.payment_id}
+        if payment.kind == PaymentKind.TOP_UP:
+            wallet = await self._wallet(payment.payer_member_id, currency)
+            return await self._post(f"payment:{payment.payment_id}:{instruction.seq}", [(clearing, wallet, captured, "TOP_UP", ref)])
         merchant = await self._merchant_pending(payment.merchant_id, currency)
-        return await self._post(f"payment:{payment.payment_id}:{instruction.seq}", [
-            (clearing, merchant, captured, "PAYMENT", {"order_id": payment.order_id, "payment_id": payment.payment_id})])
+        return await self._post(f"payment:{payment.payment_id}:{instruction.seq}", [(clearing, merchant, captured, "PAYMENT", ref)])
+
+    async def hold_for_payout(self, payment: Payment, instruction: Instruction, channel_id: str) -> list[str]:
+        """A hold wallet → channel clearing (insufficient funds → Declined); idempotent per instruction."""
+        currency = instruction.amount.currency_code
+        wallet, clearing = await self._wallet(payment.payer_member_id, currency), await self._clearing(channel_id, currency)
+        reply = await self._call(self.mesh.ledger.CreateTransfers, ledger_api.CreateTransfersRequest(
+            request_id=f"withdraw:{instruction.instruction_id}:hold", legs=[ledger_api.TransferLeg(
+                debit_account_id=wallet, credit_account_id=clearing, amount=instruction.amount.to_proto(), pending=True,
+                business_code="WITHDRAWAL", ref={"payment_id": payment.payment_id})]))
+        return [t.transfer_id for t in reply.transfers]
+
+    async def post_holds(self, request_id: str, transfer_ids: list[str]) -> list[str]:
+        for transfer_id in transfer_ids:
+            await self._call(self.mesh.ledger.PostPendingTransfer, ledger_api.PostPendingTransferRequest(
+                transfer_id=transfer_id, request_id=f"{request_id}:{transfer_id}"))
+        return transfer_ids
+
+    async def void_holds(self, instruction_id: str, transfer_ids: list[str]) -> None:
+        for transfer_id in transfer_ids:
+            await self._call(self.mesh.ledger.VoidPendingTransfer, ledger_api.VoidPendingTransferRequest(
+                transfer_id=transfer_id, request_id=f"withdraw:{instruction_id}:void:{transfer_id}"))
 
     async def refund_to_wallet(self, refund: Payment) -> list[str]:
         currency = refund.amount.currency_code
@@ -270,63 +303,3 @@ class GrpcLedger:
         for transfer_id in transfer_ids:
             await self._call(self.mesh.ledger.ReverseTransfer, ledger_api.ReverseTransferRequest(
                 transfer_id=transfer_id, request_id=f"{request_id}:{transfer_id}"))
-
-
-class BalanceTool:
-    """Balance → ledger: payer wallet → merchant pending settlement; compensated by reversal."""
-
-    def __init__(self, ledger: GrpcLedger):
-        self.ledger = ledger
-
-    async def execute(self, payment: Payment, instruction: Instruction) -> list[str]:
-        return await self.ledger.pay_from_wallet(payment, instruction)
-
-    async def compensate(self, payment: Payment, instruction: Instruction) -> None:
-        await self.ledger.reverse(f"compensate:{instruction.instruction_id}", list(instruction.ledger_transfer_ids))
-
-
-class ChannelTool:
-    """Card and bank parts → the channel service's async front. execute() submits (idempotent
-    per instruction) and raises Pending: the verdict arrives as a channel event."""
-
-    _ORGS = {"VISA": 1, "MASTERCARD": 2, "AMEX": 3, "UNIONPAY": 4, "JCB": 5, "DISCOVER": 6, "DINERS": 7, "MAESTRO": 8}
-    _METHODS = {PaymentMethod.CARD_3DS: 1, PaymentMethod.CARD_NON_3DS: 1, PaymentMethod.BANK_TRANSFER: 2}
-
-    def __init__(self, mesh: Mesh, ledger: GrpcLedger):
-        self.mesh, self.ledger = mesh, ledger
-
-    async def execute(self, payment: Payment, instruction: Instruction) -> list[str]:
-        from paymesh.channel.v1 import channel_pb2, channel_service_pb2 as channel_api
-
-        card = payment.card
-        if card is None:
-            raise errors.card_required()
-        three_ds = instruction.method == PaymentMethod.CARD_3DS
-        request = channel_api.SubmitPaymentRequest(
-            request_id=f"payment:{instruction.instruction_id}", instruction_id=instruction.instruction_id,
-            ref={"order_id": payment.order_id, "payment_id": payment.payment_id}, merchant_id=payment.merchant_id,
-            member_id=payment.payer_member_id, amount=instruction.amount.to_proto(),
-            verification_method=channel_pb2.VERIFICATION_METHOD_THREE_DS if three_ds else channel_pb2.VERIFICATION_METHOD_NONE,
-            card=channel_pb2.CardInstrument(card_no_ticket=card.card_no_ticket, cvv2_ticket=card.cvv2_ticket,
-                                            card_org=self._ORGS.get(card.card_org, 0), card_bin=card.card_bin,
-                                            card_last4=card.card_last4, expiry_month=card.expiry_month, expiry_year=card.expiry_year),
-            return_url=payment.return_url, max_attempts=3)
-        try:
-            reply = await self.mesh.channel.SubmitPayment(request)
-        except grpc.aio.AioRpcError as exc:
-            if exc.code() in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND):
-                raise errors.Declined(error_reason(exc) or "CHANNEL_REFUSED") from None
-            if exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-                raise errors.channel_unavailable() from None
-            raise
-        order = reply.inst_order
-        raise errors.Pending(order.inst_order_id, order.channel_id, order.required_action.redirect_url)
-
-    async def compensate(self, payment: Payment, instruction: Instruction) -> None:
-        from paymesh.channel.v1 import channel_service_pb2 as channel_api
-
-        await self.mesh.channel.SubmitRefund(channel_api.SubmitRefundRequest(
-            request_id=f"compensate:{instruction.instruction_id}", instruction_id=f"cmp_{instruction.instruction_id}",
-            ref={"order_id": payment.order_id, "payment_id": payment.payment_id}, original_inst_order_id=instruction.inst_order_id,
-            amount=instruction.amount.to_proto(), reason="COMPENSATION"))
-        await self.ledger.reverse(f"compensate:{instruction.instruction_id}", list(instruction.ledger_transfer_ids))

@@ -11,7 +11,9 @@ import asyncio
 import logging
 
 from servers.payment import handlers
-from servers.payment.adapters import BalanceTool, ChannelTool, GrpcLedger, SqlPaymentRepository, SqlUnitOfWork
+from servers.payment.adapters import GrpcLedger, SqlPaymentRepository, SqlUnitOfWork
+from servers.payment.domain import PAYOUT_TOOL
+from servers.payment.tools import BalanceTool, ChannelTool, PayoutTool
 from servers.payment.servicer import FeePlanServicer, PaymentServicer
 from servers.payment.settings import Settings
 
@@ -24,7 +26,7 @@ async def build(settings: Settings) -> ServiceApp:
     mesh = Mesh({"ledger": settings.ledger_addr, "channel": settings.channel_addr}, settings.deadline_ms)
     relay = events.OutboxRelay(database, redis)
     uow, ledger = SqlUnitOfWork(database), GrpcLedger(mesh)
-    tools = {"balance": BalanceTool(ledger), "channel": ChannelTool(mesh, ledger)}
+    tools = {"balance": BalanceTool(ledger), "channel": ChannelTool(mesh, ledger), PAYOUT_TOOL: PayoutTool(mesh, ledger)}
 
     async def on_channel_event(conn, event: events.Event):
         payment_id = await handlers.on_channel_event(SqlPaymentRepository(conn), event.payload.get("inst_order", {}))
@@ -45,7 +47,8 @@ async def build(settings: Settings) -> ServiceApp:
     channel_events = events.Consumer(database, redis, producer="channel", topic="channel", group="payment", handler=on_channel_event)
     return ServiceApp(
         registrations=[
-            Registration(rpc.add_PaymentServiceServicer_to_server, PaymentServicer(uow, tools, ledger, settings.tool_rules),
+            Registration(rpc.add_PaymentServiceServicer_to_server, PaymentServicer(uow, tools, ledger, settings.tool_rules,
+                                                                                     settings.topup_merchant_id),
                          SERVICES["PaymentService"].full_name),
             Registration(rpc.add_FeePlanServiceServicer_to_server, FeePlanServicer(uow), SERVICES["FeePlanService"].full_name),
             Registration(rpc.add_SettlementServiceServicer_to_server, rpc.SettlementServiceServicer(), SERVICES["SettlementService"].full_name),

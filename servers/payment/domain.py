@@ -131,6 +131,7 @@ class Payment:
     instructions: tuple[Instruction, ...] = ()
     card: CardRef | None = None
     return_url: str = ""
+    bank_account_ticket: str = ""  # a withdrawal's bank account, as a UES ticket
 
     @property
     def refundable(self) -> Money:
@@ -163,6 +164,36 @@ class Refund:
     amount: Money
     reason: str
     context_id: str
+
+
+@dataclass(frozen=True)
+class TopUp:
+    """A member recharges their wallet from a card through a channel."""
+    request_id: str
+    request_hash: bytes
+    member_id: str
+    amount: Money
+    method: PaymentMethod
+    context_id: str
+    card: CardRef | None = None
+    return_url: str = ""
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """Wallet → bank through a channel payout, held in the ledger until the channel confirms."""
+    request_id: str
+    request_hash: bytes
+    member_id: str
+    amount: Money
+    bank_account_ticket: str
+    context_id: str
+
+
+# The platform merchant a top-up is routed as: channel routing rules match merchant ids, so a
+# rule with merchant_ids=["platform_topup"] picks the channels that take top-ups.
+TOPUP_MERCHANT_ID = "platform_topup"
+PAYOUT_TOOL = "payout"
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,10 @@ class Declined(Exception):
 class Pending(Exception):
     """An asynchronous tool accepted an instruction; its verdict arrives later as an event."""
 
-    def __init__(self, inst_order_id: str, channel_id: str = "", redirect_url: str = ""):
+    def __init__(self, inst_order_id: str, channel_id: str = "", redirect_url: str = "", hold_ids: tuple[str, ...] = ()):
         super().__init__(inst_order_id)
         self.inst_order_id, self.channel_id, self.redirect_url = inst_order_id, channel_id, redirect_url
+        self.hold_ids = hold_ids  # ledger holds taken for the instruction: posted on SUCCESS, voided on FAIL
 
 
 def card_required() -> InvalidArgument:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from servers.kernel.ids import new_id
 from servers.kernel.money import Money
 from servers.payment import errors, fees
-from servers.payment.domain import (FINAL, InstructionState, MemberTransfer, Payment, PaymentKind, PaymentMethod,
-                                    PaymentState, PayOrder, Refund, build_plan, check_transition)
+from servers.payment.domain import (FINAL, PAYOUT_TOOL, Instruction, InstructionState, MemberTransfer, Payment, PaymentKind,
+                                    PaymentMethod, PaymentState, PayOrder, Refund, TopUp, Withdrawal, build_plan, check_transition)
 from servers.payment.ports import LedgerPort, PaymentRepository, PaymentTool, UnitOfWork
 
 TOPIC = "payment"
@@ -25,7 +25,50 @@ TOPIC = "payment"
 async def pay_order(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, cmd: PayOrder,
                     tool_rules: dict[str, str]) -> Payment:
     available = {method: tool for method, tool in tool_rules.items() if tool in tools}
-    payment = await uow(lambda repo: _record(repo, cmd, available))
+    return await _start(uow, tools, ledger, await uow(lambda repo: _record(repo, cmd, available)))
+
+
+async def top_up(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, cmd: TopUp, tool_rules: dict[str, str],
+                 merchant_id: str) -> Payment:
+    """A payment of kind TOP_UP with one channel instruction, routed as the platform merchant
+    `merchant_id`; its SUCCESS books channel clearing → the member's wallet, no fee."""
+    if tool_rules.get(cmd.method.name) != "channel" or "channel" not in tools:
+        raise errors.method_not_supported(f"top-up by {cmd.method.name}")
+    if cmd.card is None:
+        raise errors.card_required()
+
+    async def record(repo: PaymentRepository) -> Payment:
+        found = await _existing(repo, cmd.request_id, cmd.request_hash)
+        if found is not None:
+            return found
+        return await _insert(repo, Payment(
+            payment_id=new_id("pay"), request_id=cmd.request_id, kind=PaymentKind.TOP_UP, order_id="", merchant_id=merchant_id,
+            payer_member_id=cmd.member_id, amount=cmd.amount, method=cmd.method, state=PaymentState.CREATED,
+            context_id=cmd.context_id, fee=Money.zero(cmd.amount.currency_code),
+            instructions=build_plan([(cmd.method, cmd.amount)], cmd.amount, {cmd.method.name: "channel"}, new_id),
+            card=cmd.card, return_url=cmd.return_url), cmd.request_hash)
+    return await _start(uow, tools, ledger, await uow(record))
+
+
+async def withdraw(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, cmd: Withdrawal) -> Payment:
+    """A payment of kind WITHDRAW with one payout instruction: a ledger hold wallet → channel
+    clearing (insufficient funds fail it at once, nothing sent), the channel payout, then the hold
+    is posted on the payout's SUCCESS or voided on its FAIL."""
+    async def record(repo: PaymentRepository) -> Payment:
+        found = await _existing(repo, cmd.request_id, cmd.request_hash)
+        if found is not None:
+            return found
+        method = PaymentMethod.BANK_TRANSFER
+        return await _insert(repo, Payment(
+            payment_id=new_id("pay"), request_id=cmd.request_id, kind=PaymentKind.WITHDRAW, order_id="", merchant_id="",
+            payer_member_id=cmd.member_id, amount=cmd.amount, method=method, state=PaymentState.CREATED,
+            context_id=cmd.context_id, fee=Money.zero(cmd.amount.currency_code),
+            instructions=(Instruction(new_id("ins"), 0, method, PAYOUT_TOOL, cmd.amount),),
+            bank_account_ticket=cmd.bank_account_ticket), cmd.request_hash)
+    return await _start(uow, tools, ledger, await uow(record))
+
+
+async def _start(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, payment: Payment) -> Payment:
     if payment.state in FINAL:
         return payment
     if payment.state == PaymentState.CREATED:
@@ -53,6 +96,8 @@ async def run_plan(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: Ledge
             return await _fail(uow, tools, payment, instruction.failure_reason)
         if instruction.state == InstructionState.PROCESSING:
             if instruction.channel_result == "FAIL":
+                if instruction.ledger_transfer_ids:  # a PROCESSING instruction's transfers are holds: release them
+                    await ledger.void_holds(instruction.instruction_id, list(instruction.ledger_transfer_ids))
                 await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PROCESSING, InstructionState.FAILED,
                                                             failure_reason=instruction.failure_reason or "CHANNEL_DECLINED"))
                 return await _fail(uow, tools, payment, instruction.failure_reason or "CHANNEL_DECLINED")
@@ -68,6 +113,8 @@ async def run_plan(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: Ledge
             ids = await tools[instruction.tool].execute(payment, instruction)
         except errors.Pending as pending:
             sent = {"inst_order_id": pending.inst_order_id, "channel_id": pending.channel_id, "redirect_url": pending.redirect_url}
+            if pending.hold_ids:
+                sent["ledger_transfer_ids"] = tuple(pending.hold_ids)
             await uow(lambda repo: repo.set_instruction(instruction, InstructionState.PENDING, InstructionState.PROCESSING, **sent))
             return await get_payment(uow, payment.payment_id)
         except errors.Declined as declined:
@@ -104,12 +151,15 @@ async def on_channel_event(repo: PaymentRepository, inst_order: dict) -> str | N
     is never retried blindly; the channel's query loop settles it."""
     state = inst_order.get("state", "").removeprefix("INST_ORDER_STATE_")
     verdict = {"SUCCESS": "SUCCESS", "FAIL": "FAIL", "UNKNOWN": "UNKNOWN", "REQUIRES_ACTION": "REQUIRES_ACTION"}.get(state)
-    if verdict is None or inst_order.get("type", "INST_ORDER_TYPE_PAY") != "INST_ORDER_TYPE_PAY":
+    kind = inst_order.get("type", "INST_ORDER_TYPE_PAY").removeprefix("INST_ORDER_TYPE_")
+    if verdict is None or kind not in ("PAY", "PAYOUT"):
         return None
     found = await repo.find_instruction(inst_order.get("instruction_id", ""))
     if found is None:
         return None  # not ours
     payment, instruction = found
+    if (kind == "PAYOUT") != (instruction.tool == PAYOUT_TOOL):
+        return None  # a payout verdict only ever settles a payout instruction, and the other way round
     settled = int((inst_order.get("settled_amount") or inst_order.get("amount") or {}).get("amount_minor", 0))
     if not await repo.record_channel_result(instruction.instruction_id, verdict, inst_order.get("inst_order_id", ""),
                                             inst_order.get("channel_id", ""), settled,
@@ -183,9 +233,14 @@ async def _finish_once(repo: PaymentRepository, payment: Payment, target: Paymen
         latest = await repo.get(payment.payment_id)
         assert latest is not None
         return latest, False
-    name = event or f"payment.{'succeeded' if target == PaymentState.SUCCEEDED else 'failed'}"
+    outcome = "succeeded" if target == PaymentState.SUCCEEDED else "failed"
+    name = event or f"payment.{_EVENT_PREFIX.get(done.kind, '')}{outcome}"
     await repo.add_event(name, event_payload(done))
     return await repo.get(done.payment_id) or done, True
+
+
+# Top-ups and withdrawals publish their own event names: trade acts only on an order's payment.succeeded.
+_EVENT_PREFIX = {PaymentKind.TOP_UP: "topup_", PaymentKind.WITHDRAW: "withdrawal_"}
 
 
 def event_payload(p: Payment) -> dict:

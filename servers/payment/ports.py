@@ -73,10 +73,14 @@ class LedgerPort(Protocol):
     async def charge_fee(self, payment: Payment) -> list[str]: ...
 
     async def book_channel_capture(self, payment: Payment, instruction: Instruction) -> list[str]:
-        """Channel clearing → merchant pending settlement, for what the channel captured."""
+        """On a channel's SUCCESS, by payment kind: an order books channel clearing → merchant pending
+        settlement (what was captured), a top-up clearing → the member's wallet, a withdrawal posts its hold."""
 
     async def refund_to_wallet(self, refund: Payment) -> list[str]: ...
 
     async def transfer_between_members(self, payment: Payment) -> list[str]: ...
 
     async def reverse(self, request_id: str, transfer_ids: list[str]) -> None: ...
+
+    async def void_holds(self, instruction_id: str, transfer_ids: list[str]) -> None:
+        """Voids an instruction's ledger holds (idempotent per instruction and hold)."""

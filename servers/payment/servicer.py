@@ -7,7 +7,8 @@ from servers.kernel.context import current_context_id
 from servers.kernel.idempotency import request_hash
 from servers.kernel.money import Money
 from servers.payment import fees, handlers
-from servers.payment.domain import CardRef, Instruction, MemberTransfer, Payment, PaymentMethod, PayOrder, Refund
+from servers.payment.domain import (TOPUP_MERCHANT_ID, CardRef, Instruction, MemberTransfer, Payment, PaymentMethod, PayOrder, Refund,
+                                    TopUp, Withdrawal)
 from servers.payment.ports import LedgerPort, PaymentTool, UnitOfWork
 from servers.kernel.timestamps import to_timestamp as _ts
 
@@ -30,6 +31,13 @@ def payment_pb(p: Payment) -> pb.Payment:
         instructions=[instruction_pb(i) for i in p.instructions])
 
 
+def _card(request) -> CardRef | None:
+    if not request.HasField("card"):
+        return None
+    c = request.card
+    return CardRef(c.card_no_ticket, c.card_org, c.card_bin, c.card_last4, c.expiry_month, c.expiry_year, c.cvv2_ticket)
+
+
 def fee_plan_pb(plan: fees.FeePlan) -> pb.FeePlan:
     return pb.FeePlan(merchant_id=plan.merchant_id, version=plan.version, rules=[
         pb.FeeRule(method=r.method, currency_code=r.currency_code, percent_bps=r.percent_bps, fixed_minor=r.fixed_minor,
@@ -46,14 +54,14 @@ def _terms_hash(request: api.CreatePaymentRequest) -> bytes:
 
 
 class PaymentServicer(rpc.PaymentServiceServicer):
-    def __init__(self, uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, tool_rules: dict[str, str]):
+    def __init__(self, uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, tool_rules: dict[str, str],
+                 topup_merchant_id: str = TOPUP_MERCHANT_ID):
         self.uow, self.tools, self.ledger, self.tool_rules = uow, tools, ledger, tool_rules
+        self.topup_merchant_id = topup_merchant_id
 
     async def CreatePayment(self, request, context):
         parts = tuple((PaymentMethod(p.method), Money.from_proto(p.amount)) for p in request.parts)
-        c = request.card
-        card = CardRef(c.card_no_ticket, c.card_org, c.card_bin, c.card_last4, c.expiry_month, c.expiry_year,
-                       c.cvv2_ticket) if request.HasField("card") else None
+        card = _card(request)
         cmd = PayOrder(request.request_id, _terms_hash(request), request.order_id, request.merchant_id, request.payer_member_id,
                        Money.from_proto(request.amount), PaymentMethod(request.method), current_context_id(), parts, card,
                        request.return_url)
@@ -72,6 +80,17 @@ class PaymentServicer(rpc.PaymentServiceServicer):
         cmd = Refund(request.request_id, request_hash(request), request.payment_id, Money.from_proto(request.amount), request.reason,
                      current_context_id())
         return api.CreateRefundResponse(refund=payment_pb(await handlers.refund(self.uow, self.ledger, cmd)))
+
+    async def CreateTopUp(self, request, context):
+        cmd = TopUp(request.request_id, request_hash(request), request.member_id, Money.from_proto(request.amount),
+                    PaymentMethod(request.method), current_context_id(), _card(request), request.return_url)
+        payment = await handlers.top_up(self.uow, self.tools, self.ledger, cmd, self.tool_rules, self.topup_merchant_id)
+        return api.CreateTopUpResponse(payment=payment_pb(payment))
+
+    async def CreateWithdrawal(self, request, context):
+        cmd = Withdrawal(request.request_id, request_hash(request), request.member_id, Money.from_proto(request.amount),
+                         request.bank_account_ticket, current_context_id())
+        return api.CreateWithdrawalResponse(payment=payment_pb(await handlers.withdraw(self.uow, self.tools, self.ledger, cmd)))
 
     async def CreateMemberTransfer(self, request, context):
         cmd = MemberTransfer(request.request_id, request_hash(request), request.from_member_id, request.to_member_id,

@@ -15,6 +15,7 @@ from paymesh.risk.v1 import risk_pb2, risk_service_pb2 as risk_api
 from servers.kernel import errors as kerrors, events
 from servers.kernel.db import Database
 from servers.kernel.money import Money
+from servers.trade import adapters_webhooks, webhooks
 from servers.trade.domain import Order, OrderPayment, OrderState
 from servers.trade.ports import PayContext, PaymentResult, RiskVerdict
 
@@ -31,8 +32,10 @@ def _order(row) -> Order:
 
 
 class SqlOrderRepository:
-    def __init__(self, conn: AsyncConnection):
-        self.conn = conn
+    """webhook_max_attempts > 0: order events with a notify_url also write a webhook delivery (same transaction)."""
+
+    def __init__(self, conn: AsyncConnection, webhook_max_attempts: int = 0):
+        self.conn, self.webhook_max_attempts = conn, webhook_max_attempts
 
     async def insert(self, o: Order) -> bool:
         inserted = await self.conn.execute(text(
@@ -66,7 +69,11 @@ class SqlOrderRepository:
         return _order(row) if row else None
 
     async def add_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        await events.add_event(self.conn, "trade", event_type, payload)
+        event_id = await events.add_event(self.conn, "trade", event_type, payload)
+        if self.webhook_max_attempts > 0 and payload.get("notify_url") and event_type in webhooks.EVENT_TYPES:
+            order = await self.get(payload["order_id"])
+            if order is not None:
+                await adapters_webhooks.enqueue(self.conn, event_id, event_type, order, self.webhook_max_attempts)
 
     async def list(self, merchant_id: str, state: int, start: dt.datetime | None, end: dt.datetime | None,
                    after: tuple[dt.datetime, str] | None, limit: int) -> list[Order]:
@@ -108,11 +115,11 @@ class SqlOrderRepository:
 
 
 class SqlUnitOfWork:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, db: Database, webhook_max_attempts: int = 0):
+        self.db, self.webhook_max_attempts = db, webhook_max_attempts
 
     async def __call__(self, work: Callable[[SqlOrderRepository], Awaitable[T]]) -> T:
-        return await self.db.run_in_transaction(lambda conn: work(SqlOrderRepository(conn)))
+        return await self.db.run_in_transaction(lambda conn: work(SqlOrderRepository(conn, self.webhook_max_attempts)))
 
 
 class GrpcPayments:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from paymesh.trade.v1 import trade_pb2 as pb, trade_service_pb2 as api, trade_service_pb2_grpc as rpc
 from servers.kernel.context import current_context_id
 from servers.kernel.money import Money
-from servers.trade import cashier, handlers, members
+from servers.trade import cashier, handlers, members, webhooks
 from servers.trade.domain import Member, Order, OrderPayment, SavedCard
 from servers.trade.ports import CardVault, MemberUnitOfWork, PaymentPort, RiskPort, TokenStore, UnitOfWork
 from servers.kernel.timestamps import to_datetime as _time, to_timestamp as _ts
@@ -126,3 +126,35 @@ class MemberServicer(rpc.MemberServiceServicer):
     async def RemoveCard(self, request, context):
         await members.remove_card(self.uow, request.member_id, request.card_id)
         return api.RemoveCardResponse()
+
+
+def delivery_pb(d: webhooks.Delivery) -> api.WebhookDelivery:
+    return api.WebhookDelivery(
+        delivery_id=d.delivery_id, event_id=d.event_id, event_type=d.event_type, order_id=d.order_id, merchant_id=d.merchant_id,
+        url=d.url, state=api.WebhookDeliveryState.Value(f"WEBHOOK_DELIVERY_STATE_{d.state}"), attempts=d.attempts,
+        last_status_code=d.last_status_code, last_error=d.last_error,
+        next_attempt_time=_ts(d.next_attempt_time) if d.state == webhooks.PENDING else None, create_time=_ts(d.create_time),
+        update_time=_ts(d.update_time), delivered_time=_ts(d.delivered_time))
+
+
+class WebhookServicer(rpc.WebhookServiceServicer):
+    def __init__(self, store: webhooks.WebhookStore, keyring: webhooks.Keyring, wake=lambda: None):
+        self.store, self.keyring, self.wake = store, keyring, wake
+
+    async def ListWebhookDeliveries(self, request, context):
+        rows, token = await webhooks.list_deliveries(self.store, request.order_id, request.merchant_id, request.page_size,
+                                                     request.page_token)
+        return api.ListWebhookDeliveriesResponse(deliveries=[delivery_pb(d) for d in rows], next_page_token=token)
+
+    async def ResendWebhook(self, request, context):
+        delivery = await webhooks.resend(self.store, request.delivery_id)
+        self.wake()
+        return api.ResendWebhookResponse(delivery=delivery_pb(delivery))
+
+    async def GetWebhookSecret(self, request, context):
+        secret, version = await webhooks.merchant_secret(self.store, self.keyring, request.merchant_id)
+        return api.GetWebhookSecretResponse(merchant_id=request.merchant_id, secret=secret, version=version)
+
+    async def RotateWebhookSecret(self, request, context):
+        secret, version = await webhooks.merchant_secret(self.store, self.keyring, request.merchant_id, rotate=True)
+        return api.RotateWebhookSecretResponse(merchant_id=request.merchant_id, secret=secret, version=version)

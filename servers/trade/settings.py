@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from servers.kernel.settings import CommonSettings, Secret
 from servers.trade.cashier import DEFAULT_METHOD_TABLE
+from servers.trade.webhooks import DEFAULT_BACKOFF
 
 
 @dataclass(frozen=True)
@@ -12,5 +13,15 @@ class Settings(CommonSettings):
     # Seconds between sweeps of the worker that closes unpaid orders at expiry.
     expiry_sweep_seconds: float = 5.0
     # Local card vault keys (development stand-in for UES); set real secrets outside dev.
-    vault_digest_key: Secret = field(default_factory=lambda: Secret("dev-only-vault-digest-key"))
-    vault_encryption_key: Secret = field(default_factory=lambda: Secret("dev-only-vault-encryption-key"))
+    # Base64 keys; empty: key files under PAYMESH_HOME/keys, created once with mode 600.
+    vault_digest_key: Secret = field(default_factory=lambda: Secret(""))
+    vault_encryption_key: Secret = field(default_factory=lambda: Secret(""))
+    # Merchant webhooks. Master key of the per-merchant signing secrets; empty: <home>/keys/trade-webhook.key (mode 600).
+    webhook_master_key: Secret = field(default_factory=lambda: Secret(""))
+    webhooks_enabled: bool = True
+    # Seconds to wait after the 1st, 2nd, ... failed attempt (the last step repeats), e.g. "0.2,0.5,1" in tests.
+    webhook_backoff_seconds: str = DEFAULT_BACKOFF
+    webhook_max_attempts: int = 12
+    webhook_max_age_seconds: float = 3 * 24 * 3600.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_poll_seconds: float = 0.5

@@ -185,6 +185,7 @@ class FakeLedger:
     def __init__(self):
         self.booked: dict[str, list[str]] = {}
         self.reversed: list[str] = []
+        self.holds: dict[str, str] = {}  # transfer id → PENDING | POSTED | VOIDED
         self.decline: str = ""
         self.unavailable_times = 0
 
@@ -205,7 +206,24 @@ class FakeLedger:
         return self._book(f"payment:{payment.payment_id}:fee")
 
     async def book_channel_capture(self, payment, instruction):
+        from servers.payment.domain import PaymentKind
+
+        if payment.kind == PaymentKind.WITHDRAW:  # post the holds
+            for transfer_id in instruction.ledger_transfer_ids:
+                assert self.holds[transfer_id] in ("PENDING", "POSTED")
+                self.holds[transfer_id] = "POSTED"
+            return list(instruction.ledger_transfer_ids)
         return self._book(f"payment:{payment.payment_id}:{instruction.seq}")
+
+    async def hold(self, request_id):
+        ids = self._book(request_id)
+        self.holds.setdefault(ids[0], "PENDING")
+        return ids
+
+    async def void_holds(self, instruction_id, transfer_ids):
+        for transfer_id in transfer_ids:
+            assert self.holds[transfer_id] in ("PENDING", "VOIDED")
+            self.holds[transfer_id] = "VOIDED"
 
     async def refund_to_wallet(self, refund):
         return self._book(f"refund:{refund.payment_id}")
@@ -236,3 +254,23 @@ class FakeTool:
 
     async def compensate(self, payment, instruction):
         await self.ledger.reverse(instruction.instruction_id, list(instruction.ledger_transfer_ids))
+
+
+class FakePayoutTool:
+    """A payout like the real one: a ledger hold first (a decline fails it, nothing sent), then
+    the channel answers later with the hold recorded on the instruction."""
+
+    def __init__(self, ledger: FakeLedger):
+        self.ledger = ledger
+        self.submitted: list[str] = []
+
+    async def execute(self, payment, instruction):
+        from servers.payment import errors
+
+        holds = await self.ledger.hold(f"withdraw:{instruction.instruction_id}:hold")
+        if instruction.instruction_id not in self.submitted:
+            self.submitted.append(instruction.instruction_id)
+        raise errors.Pending(f"ino_{instruction.instruction_id}", "ch1", "", tuple(holds))
+
+    async def compensate(self, payment, instruction):
+        raise AssertionError("a payout is never compensated")

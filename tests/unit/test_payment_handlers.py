@@ -7,9 +7,9 @@ import pytest
 from servers.kernel.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unavailable
 from servers.kernel.money import Money
 from servers.payment import fees, handlers
-from servers.payment.domain import (DEFAULT_TOOLS, CardRef, InstructionState, MemberTransfer, PaymentMethod, PaymentState, PayOrder, Refund,
-                                    check_transition)
-from tests.unit.fakes import FakeLedger, FakePaymentRepo, FakeTool
+from servers.payment.domain import (DEFAULT_TOOLS, TOPUP_MERCHANT_ID, CardRef, InstructionState, MemberTransfer, PaymentKind, PaymentMethod,
+                                    PaymentState, PayOrder, Refund, TopUp, Withdrawal, check_transition)
+from tests.unit.fakes import FakeLedger, FakePaymentRepo, FakePayoutTool, FakeTool
 
 B, CARD = PaymentMethod.BALANCE, PaymentMethod.CARD_3DS
 
@@ -179,3 +179,89 @@ async def test_an_async_channel_decline_compensates_the_balance_part():
     assert done.state == PaymentState.FAILED and done.failure_reason == "DECLINED"
     assert [i.state for i in done.instructions] == [InstructionState.COMPENSATED, InstructionState.FAILED]
     assert ledger.reversed == list(done.instructions[0].ledger_transfer_ids)
+
+
+# --- the channel-backed forms: top-up and withdrawal -----------------------------------------
+
+def forms():
+    repo, ledger = FakePaymentRepo(), FakeLedger()
+    tools = {"balance": FakeTool(ledger), "channel": FakeTool(ledger, asynchronous=True), "payout": FakePayoutTool(ledger)}
+    return repo, ledger, tools
+
+
+def _verdict(instruction, state: str, kind: str = "PAY", code: str = "") -> dict:
+    return {"state": f"INST_ORDER_STATE_{state}", "type": f"INST_ORDER_TYPE_{kind}", "instruction_id": instruction.instruction_id,
+            "channel_id": "ch1", "result_code": code, "amount": {"amount_minor": "700"}}
+
+
+async def _top_up(repo, ledger, tools, method=PaymentMethod.CARD_NON_3DS, card=CARD_REF):
+    command = TopUp("t1", b"h", "mem1", Money("EUR", 700), method, "ctx", card)
+    return await handlers.top_up(repo, tools, ledger, command, DEFAULT_TOOLS, TOPUP_MERCHANT_ID)
+
+
+@pytest.mark.parametrize("verdict, state", [("SUCCESS", PaymentState.SUCCEEDED), ("FAIL", PaymentState.FAILED)])
+async def test_a_top_up_waits_for_the_channel_and_books_only_on_success(verdict, state):
+    repo, ledger, tools = forms()
+    started = await _top_up(repo, ledger, tools)
+    assert started.kind == PaymentKind.TOP_UP and started.merchant_id == TOPUP_MERCHANT_ID and started.state == PaymentState.PROCESSING
+    assert (await _top_up(repo, ledger, tools)).payment_id == started.payment_id and len(tools["channel"].submitted) == 1
+    payment_id = await handlers.on_channel_event(repo, _verdict(started.instructions[0], verdict, code="RESULT_CODE_DECLINED"))
+    done = await handlers.resume(repo, tools, ledger, payment_id)
+    assert done.state == state and done.fee == Money("EUR", 0)
+    booked = [k for k in ledger.booked if k.startswith(f"payment:{done.payment_id}")]
+    assert booked == ([f"payment:{done.payment_id}:0"] if verdict == "SUCCESS" else [])  # no fee leg
+    assert [e for e, _ in repo.events] == [f"payment.topup_{'succeeded' if verdict == 'SUCCESS' else 'failed'}"]
+
+
+async def test_a_top_up_needs_a_card_through_a_channel():
+    repo, ledger, tools = forms()
+    with pytest.raises(InvalidArgument):
+        await _top_up(repo, ledger, tools, card=None)
+    with pytest.raises(FailedPrecondition):
+        await _top_up(repo, ledger, tools, method=PaymentMethod.BALANCE)
+    assert not repo.rows
+
+
+async def _withdraw(repo, ledger, tools, request_id="w1"):
+    return await handlers.withdraw(repo, tools, ledger, Withdrawal(request_id, b"h", "mem1", Money("EUR", 700), "B_ticket", "ctx"))
+
+
+@pytest.mark.parametrize("verdict, state, hold", [("SUCCESS", PaymentState.SUCCEEDED, "POSTED"), ("FAIL", PaymentState.FAILED, "VOIDED")])
+async def test_a_withdrawal_holds_then_posts_or_voids_on_the_payout_verdict(verdict, state, hold):
+    repo, ledger, tools = forms()
+    started = await _withdraw(repo, ledger, tools)
+    instruction = started.instructions[0]
+    assert started.kind == PaymentKind.WITHDRAW and started.state == PaymentState.PROCESSING
+    assert instruction.state == InstructionState.PROCESSING and list(ledger.holds.values()) == ["PENDING"]
+    assert instruction.ledger_transfer_ids == tuple(ledger.holds)
+    assert (await _withdraw(repo, ledger, tools)).payment_id == started.payment_id and len(ledger.holds) == 1
+    assert await handlers.on_channel_event(repo, _verdict(instruction, verdict, kind="PAY")) is None  # a PAY verdict is not a payout's
+    payment_id = await handlers.on_channel_event(repo, _verdict(instruction, verdict, kind="PAYOUT"))
+    done = await handlers.resume(repo, tools, ledger, payment_id)
+    assert (await handlers.resume(repo, tools, ledger, payment_id)).state == done.state == state
+    assert list(ledger.holds.values()) == [hold] and not ledger.reversed
+    assert [e for e, _ in repo.events] == [f"payment.withdrawal_{'succeeded' if verdict == 'SUCCESS' else 'failed'}"]
+
+
+async def test_a_withdrawal_without_funds_fails_at_once_and_sends_nothing():
+    repo, ledger, tools = forms()
+    ledger.decline = "INSUFFICIENT_FUNDS"
+    done = await _withdraw(repo, ledger, tools)
+    assert done.state == PaymentState.FAILED and done.failure_reason == "INSUFFICIENT_FUNDS"
+    assert done.instructions[0].state == InstructionState.FAILED and not tools["payout"].submitted and not ledger.holds
+
+
+async def test_a_withdrawal_survives_a_ledger_outage_on_the_void_and_the_janitor_finishes_it():
+    repo, ledger, tools = forms()
+    started = await _withdraw(repo, ledger, tools)
+    payment_id = await handlers.on_channel_event(repo, _verdict(started.instructions[0], "FAIL", kind="PAYOUT"))
+
+    async def broken(*_):
+        raise Unavailable("LEDGER_UNAVAILABLE", "down")
+    void, ledger.void_holds = ledger.void_holds, broken
+    with pytest.raises(Unavailable):
+        await handlers.resume(repo, tools, ledger, payment_id)
+    assert await repo.waiting_payments(10) == [payment_id]  # the janitor's next round
+    ledger.void_holds = void
+    assert (await handlers.resume(repo, tools, ledger, payment_id)).state == PaymentState.FAILED
+    assert list(ledger.holds.values()) == ["VOIDED"]

@@ -122,16 +122,20 @@ class CreateRefundResponse(_message.Message):
     def __init__(self, refund: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...
 
 class CreateTopUpRequest(_message.Message):
-    __slots__ = ("request_id", "member_id", "amount", "method")
+    __slots__ = ("request_id", "member_id", "amount", "method", "card", "return_url")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    RETURN_URL_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     member_id: str
     amount: _money_pb2.Money
     method: _payment_pb2.PaymentMethod
-    def __init__(self, request_id: _Optional[str] = ..., member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[_payment_pb2.PaymentMethod, str]] = ...) -> None: ...
+    card: CardRef
+    return_url: str
+    def __init__(self, request_id: _Optional[str] = ..., member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[_payment_pb2.PaymentMethod, str]] = ..., card: _Optional[_Union[CardRef, _Mapping]] = ..., return_url: _Optional[str] = ...) -> None: ...
 
 class CreateTopUpResponse(_message.Message):
     __slots__ = ("payment",)

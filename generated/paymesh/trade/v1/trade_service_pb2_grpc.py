@@ -324,6 +324,217 @@ class TradeService:
             _registered_method=True)
 
 
+class WebhookServiceStub:
+    """Signed merchant webhooks: the delivery log of order notifications, manual resend, and the
+    per-merchant signing secret (derived from a master key; never stored in plaintext).
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.ListWebhookDeliveries = channel.unary_unary(
+                '/paymesh.trade.v1.WebhookService/ListWebhookDeliveries',
+                request_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ListWebhookDeliveriesRequest.SerializeToString,
+                response_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ListWebhookDeliveriesResponse.FromString,
+                _registered_method=True)
+        self.ResendWebhook = channel.unary_unary(
+                '/paymesh.trade.v1.WebhookService/ResendWebhook',
+                request_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ResendWebhookRequest.SerializeToString,
+                response_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ResendWebhookResponse.FromString,
+                _registered_method=True)
+        self.GetWebhookSecret = channel.unary_unary(
+                '/paymesh.trade.v1.WebhookService/GetWebhookSecret',
+                request_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.GetWebhookSecretRequest.SerializeToString,
+                response_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.GetWebhookSecretResponse.FromString,
+                _registered_method=True)
+        self.RotateWebhookSecret = channel.unary_unary(
+                '/paymesh.trade.v1.WebhookService/RotateWebhookSecret',
+                request_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RotateWebhookSecretRequest.SerializeToString,
+                response_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RotateWebhookSecretResponse.FromString,
+                _registered_method=True)
+
+
+class WebhookServiceServicer:
+    """Signed merchant webhooks: the delivery log of order notifications, manual resend, and the
+    per-merchant signing secret (derived from a master key; never stored in plaintext).
+    """
+
+    def ListWebhookDeliveries(self, request, context):
+        """Lists webhook deliveries of an order or of a merchant, newest first (AIP-158 paging).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResendWebhook(self, request, context):
+        """Re-queues a delivery to be sent now (again, whatever its state); the event id stays the same.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetWebhookSecret(self, request, context):
+        """Reads a merchant's current webhook signing secret (administrative).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RotateWebhookSecret(self, request, context):
+        """Rotates a merchant's webhook signing secret; later deliveries are signed with the new one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_WebhookServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'ListWebhookDeliveries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWebhookDeliveries,
+                    request_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ListWebhookDeliveriesRequest.FromString,
+                    response_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ListWebhookDeliveriesResponse.SerializeToString,
+            ),
+            'ResendWebhook': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResendWebhook,
+                    request_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ResendWebhookRequest.FromString,
+                    response_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ResendWebhookResponse.SerializeToString,
+            ),
+            'GetWebhookSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetWebhookSecret,
+                    request_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.GetWebhookSecretRequest.FromString,
+                    response_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.GetWebhookSecretResponse.SerializeToString,
+            ),
+            'RotateWebhookSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.RotateWebhookSecret,
+                    request_deserializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RotateWebhookSecretRequest.FromString,
+                    response_serializer=paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RotateWebhookSecretResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'paymesh.trade.v1.WebhookService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('paymesh.trade.v1.WebhookService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class WebhookService:
+    """Signed merchant webhooks: the delivery log of order notifications, manual resend, and the
+    per-merchant signing secret (derived from a master key; never stored in plaintext).
+    """
+
+    @staticmethod
+    def ListWebhookDeliveries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.trade.v1.WebhookService/ListWebhookDeliveries',
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ListWebhookDeliveriesRequest.SerializeToString,
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ListWebhookDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResendWebhook(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.trade.v1.WebhookService/ResendWebhook',
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ResendWebhookRequest.SerializeToString,
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.ResendWebhookResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetWebhookSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.trade.v1.WebhookService/GetWebhookSecret',
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.GetWebhookSecretRequest.SerializeToString,
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.GetWebhookSecretResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RotateWebhookSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.trade.v1.WebhookService/RotateWebhookSecret',
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RotateWebhookSecretRequest.SerializeToString,
+            paymesh_dot_trade_dot_v1_dot_trade__service__pb2.RotateWebhookSecretResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
 class CashierServiceStub:
     """The cashier (the reference's cashdesk): token ↔ order binding and what the payer sees.
     """
