@@ -17,25 +17,27 @@ from servers.kernel import events
 from servers.kernel.db import Database
 from servers.kernel.money import Money
 from servers.payment import errors
-from servers.payment.domain import (CardRef, Instruction, InstructionState, Payment, PaymentKind, PaymentMethod, PaymentState)
+from servers.payment.domain import (CardRef, Instruction, InstructionState, LateCapture, Payment, PaymentKind, PaymentMethod,
+                                    PaymentState)
 from servers.payment.fees import FeePlan, FeeRule
 
 T = TypeVar("T")
 _COLS = ("payment_id, request_id, request_hash, kind, order_id, merchant_id, payer_member_id, currency_code, amount_minor, fee_minor,"
          " method, state, failure_reason, ledger_transfer_ids, context_id, version, create_time, update_time, fee_plan_version,"
-         " original_payment_id, refunded_minor, to_member_id, card, return_url, bank_account_ticket")
+         " original_payment_id, refunded_minor, to_member_id, card, return_url, bank_account_ticket, captured_minor, review_reason,"
+         " duplicate_of")
 _INS_COLS = ("instruction_id, seq, method, tool, currency_code, amount_minor, state, failure_reason, ledger_transfer_ids, inst_order_id,"
              " channel_id, redirect_url, channel_result, settled_minor")
 _FILTERS = {"order_id": "order_id", "merchant_id": "merchant_id", "context_id": "context_id"}
 
 
-def _payment(row, instructions: tuple[Instruction, ...] = ()) -> Payment:
+def _payment(row, instructions: tuple[Instruction, ...] = (), late_capture_minor: int = 0) -> Payment:
     return Payment(row.payment_id, row.request_id, PaymentKind(row.kind), row.order_id, row.merchant_id, row.payer_member_id,
                    Money(row.currency_code, row.amount_minor), PaymentMethod(row.method), PaymentState(row.state),
                    Money(row.currency_code, row.fee_minor), row.failure_reason, tuple(row.ledger_transfer_ids), row.context_id,
                    row.version, row.create_time, row.update_time, row.fee_plan_version, row.original_payment_id,
                    row.refunded_minor, row.to_member_id, instructions, _card(row.card), row.return_url,
-                   row.bank_account_ticket)
+                   row.bank_account_ticket, row.captured_minor, row.review_reason, row.duplicate_of, late_capture_minor)
 
 
 def _card(data) -> CardRef | None:
@@ -69,7 +71,9 @@ class SqlPaymentRepository:
             return None
         ins = (await self.conn.execute(text(f"SELECT {_INS_COLS} FROM instructions WHERE payment_id = :p ORDER BY seq"),
                                        {"p": payment_id})).all()
-        return _payment(row, tuple(_instruction(i) for i in ins))
+        late = (await self.conn.execute(text("SELECT coalesce(sum(amount_minor), 0) FROM late_captures WHERE payment_id = :p"),
+                                        {"p": payment_id})).scalar_one()
+        return _payment(row, tuple(_instruction(i) for i in ins), int(late))
 
     async def insert(self, p: Payment, request_hash: bytes) -> bool:
         inserted = await self.conn.execute(text(
@@ -138,8 +142,36 @@ class SqlPaymentRepository:
     async def waiting_payments(self, limit: int) -> list[str]:
         rows = await self.conn.execute(text(
             "SELECT DISTINCT i.payment_id FROM instructions i JOIN payments p USING (payment_id)"
-            " WHERE i.state = 5 AND i.channel_result IN ('SUCCESS', 'FAIL') AND p.state IN (2, 5) LIMIT :n"), {"n": limit})
+            " WHERE i.state = 5 AND i.channel_result IN ('SUCCESS', 'FAIL') AND p.state IN (2, 5)"
+            " UNION SELECT DISTINCT payment_id FROM late_captures WHERE NOT booked LIMIT :n"), {"n": limit})
         return list(rows.scalars())
+
+    async def succeeded_payment_of_order(self, order_id: str, other_than: str) -> str:
+        """Under a per-order lock (held to commit), so two payments of one order never both see none."""
+        await self.conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('payment_order:' || :o))"), {"o": order_id})
+        row = (await self.conn.execute(text(
+            "SELECT payment_id FROM payments WHERE order_id = :o AND kind = 1 AND state = 3 AND payment_id <> :p"
+            " ORDER BY update_time LIMIT 1"), {"o": order_id, "p": other_than})).first()
+        return row.payment_id if row else ""
+
+    async def record_late_capture(self, late: LateCapture) -> bool:
+        done = await self.conn.execute(text(
+            "INSERT INTO late_captures (inst_order_id, payment_id, instruction_id, channel_id, currency_code, amount_minor)"
+            " VALUES (:io, :p, :i, :ch, :c, :a) ON CONFLICT (inst_order_id) DO NOTHING RETURNING inst_order_id"),
+            {"io": late.inst_order_id, "p": late.payment_id, "i": late.instruction_id, "ch": late.channel_id,
+             "c": late.amount.currency_code, "a": late.amount.amount_minor})
+        return done.first() is not None
+
+    async def late_captures(self, payment_id: str) -> list[LateCapture]:
+        rows = (await self.conn.execute(text(
+            "SELECT inst_order_id, payment_id, instruction_id, channel_id, currency_code, amount_minor, ledger_transfer_ids, booked"
+            " FROM late_captures WHERE payment_id = :p ORDER BY create_time"), {"p": payment_id})).all()
+        return [LateCapture(r.inst_order_id, r.payment_id, r.instruction_id, r.channel_id, Money(r.currency_code, r.amount_minor),
+                            tuple(r.ledger_transfer_ids), r.booked) for r in rows]
+
+    async def mark_late_capture_booked(self, inst_order_id: str, transfer_ids: tuple[str, ...]) -> None:
+        await self.conn.execute(text("UPDATE late_captures SET booked = TRUE, ledger_transfer_ids = :t WHERE inst_order_id = :io"),
+                                {"io": inst_order_id, "t": list(transfer_ids)})
 
     async def add_refunded(self, payment_id: str, delta_minor: int) -> Payment | None:
         row = (await self.conn.execute(text(
@@ -214,6 +246,9 @@ class GrpcLedger:
     async def _fee_income(self, currency: str) -> str:
         return await self._account(ledger_pb2.OWNER_TYPE_PLATFORM, "platform", ledger_pb2.ACCOUNT_TYPE_FEE_INCOME, currency)
 
+    async def _suspense(self, currency: str) -> str:
+        return await self._account(ledger_pb2.OWNER_TYPE_PLATFORM, "platform", ledger_pb2.ACCOUNT_TYPE_SUSPENSE, currency)
+
     @staticmethod
     async def _call(method, request):
         try:
@@ -253,14 +288,25 @@ class GrpcLedger:
         if payment.kind == PaymentKind.WITHDRAW:
             return await self.post_holds(f"withdraw:{instruction.instruction_id}:post", list(instruction.ledger_transfer_ids))
         currency = instruction.amount.currency_code
-        captured = Money(currency, instruction.settled_minor or instruction.amount.amount_minor)
+        captured = instruction.captured
         clearing = await self._clearing(instruction.channel_id, currency)
         ref = {"order_id": payment.order_id, "payment_id": payment.payment_id}
         if payment.kind == PaymentKind.TOP_UP:
-            wallet = await self._wallet(payment.payer_member_id, currency)
-            return await self._post(f"payment:{payment.payment_id}:{instruction.seq}", [(clearing, wallet, captured, "TOP_UP", ref)])
-        merchant = await self._merchant_pending(payment.merchant_id, currency)
-        return await self._post(f"payment:{payment.payment_id}:{instruction.seq}", [(clearing, merchant, captured, "PAYMENT", ref)])
+            target, code = await self._wallet(payment.payer_member_id, currency), "TOP_UP"
+        else:
+            target, code = await self._merchant_pending(payment.merchant_id, currency), "PAYMENT"
+        # Never more than asked to the payee: an over-capture's excess waits in suspense (the payment goes to REVIEW).
+        legs = [(clearing, target, Money(currency, min(captured.amount_minor, instruction.amount.amount_minor)), code, ref)]
+        if captured.amount_minor > instruction.amount.amount_minor:
+            legs.append((clearing, await self._suspense(currency), captured - instruction.amount, "OVER_CAPTURE", ref))
+        return await self._post(f"payment:{payment.payment_id}:{instruction.seq}", legs)
+
+    async def book_late_capture(self, payment: Payment, late: LateCapture) -> list[str]:
+        """A channel SUCCESS after the payment FAILED: channel clearing → platform suspense."""
+        currency = late.amount.currency_code
+        clearing, suspense = await self._clearing(late.channel_id, currency), await self._suspense(currency)
+        return await self._post(f"late:{late.inst_order_id}", [
+            (clearing, suspense, late.amount, "LATE_SUCCESS", {"order_id": payment.order_id, "payment_id": payment.payment_id})])
 
     async def hold_for_payout(self, payment: Payment, instruction: Instruction, channel_id: str) -> list[str]:
         """A hold wallet → channel clearing (insufficient funds → Declined); idempotent per instruction."""
@@ -303,3 +349,33 @@ class GrpcLedger:
         for transfer_id in transfer_ids:
             await self._call(self.mesh.ledger.ReverseTransfer, ledger_api.ReverseTransferRequest(
                 transfer_id=transfer_id, request_id=f"{request_id}:{transfer_id}"))
+
+
+class GrpcTrail:
+    """A payment's trail from the other services: its ledger transfers and the channel's
+    institution orders (every attempt), each read by payment id."""
+
+    def __init__(self, mesh: Mesh):
+        self.mesh = mesh
+
+    async def transfers(self, payment_id: str) -> list:
+        out, token = [], ""
+        while True:
+            reply = await self.mesh.ledger.ListTransfers(ledger_api.ListTransfersRequest(payment_id=payment_id, page_size=1000,
+                                                                                         page_token=token))
+            out += list(reply.transfers)
+            token = reply.next_page_token
+            if not token:
+                return out
+
+    async def inst_orders(self, payment_id: str) -> list:
+        from paymesh.channel.v1 import channel_service_pb2 as channel_api
+
+        out, token = [], ""
+        while True:
+            reply = await self.mesh.channel.ListInstOrders(channel_api.ListInstOrdersRequest(payment_id=payment_id, page_size=1000,
+                                                                                             page_token=token))
+            out += list(reply.inst_orders)
+            token = reply.next_page_token
+            if not token:
+                return out

@@ -11,7 +11,7 @@ import asyncio
 import logging
 
 from servers.payment import handlers
-from servers.payment.adapters import GrpcLedger, SqlPaymentRepository, SqlUnitOfWork
+from servers.payment.adapters import GrpcLedger, GrpcTrail, SqlPaymentRepository, SqlUnitOfWork
 from servers.payment.domain import PAYOUT_TOOL
 from servers.payment.tools import BalanceTool, ChannelTool, PayoutTool
 from servers.payment.servicer import FeePlanServicer, PaymentServicer
@@ -48,7 +48,7 @@ async def build(settings: Settings) -> ServiceApp:
     return ServiceApp(
         registrations=[
             Registration(rpc.add_PaymentServiceServicer_to_server, PaymentServicer(uow, tools, ledger, settings.tool_rules,
-                                                                                     settings.topup_merchant_id),
+                                                                                     settings.topup_merchant_id, GrpcTrail(mesh)),
                          SERVICES["PaymentService"].full_name),
             Registration(rpc.add_FeePlanServiceServicer_to_server, FeePlanServicer(uow), SERVICES["FeePlanService"].full_name),
             Registration(rpc.add_SettlementServiceServicer_to_server, rpc.SettlementServiceServicer(), SERVICES["SettlementService"].full_name),

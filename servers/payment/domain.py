@@ -30,16 +30,19 @@ class PaymentState(IntEnum):
     SUCCEEDED = 3
     FAILED = 4
     UNKNOWN = 5
+    REVIEW = 6  # the channel captured another amount than asked: held for operations, the difference in suspense
 
 
-FINAL = {PaymentState.SUCCEEDED, PaymentState.FAILED}
+# States the engine never moves a payment out of (REVIEW is resolved by operations).
+FINAL = {PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.REVIEW}
 # Every allowed compare-and-set transition; anything else is a bug or a race and is refused.
 TRANSITIONS: dict[PaymentState, set[PaymentState]] = {
     PaymentState.CREATED: {PaymentState.PROCESSING, PaymentState.FAILED},
-    PaymentState.PROCESSING: {PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.UNKNOWN},
-    PaymentState.UNKNOWN: {PaymentState.SUCCEEDED, PaymentState.FAILED},
+    PaymentState.PROCESSING: {PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.UNKNOWN, PaymentState.REVIEW},
+    PaymentState.UNKNOWN: {PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.REVIEW},
     PaymentState.SUCCEEDED: set(),
     PaymentState.FAILED: set(),
+    PaymentState.REVIEW: set(),
 }
 
 
@@ -72,6 +75,15 @@ class Instruction:
     redirect_url: str = ""
     channel_result: str = ""  # SUCCESS | FAIL | UNKNOWN | REQUIRES_ACTION, from channel events
     settled_minor: int = 0
+
+    @property
+    def captured(self) -> Money:
+        """What the channel reports it moved (the amount asked when it did not say)."""
+        return Money(self.amount.currency_code, self.settled_minor or self.amount.amount_minor)
+
+    @property
+    def mismatched(self) -> bool:
+        return self.channel_result == "SUCCESS" and self.captured.amount_minor != self.amount.amount_minor
 
 
 # Which payment tool runs each method. Configurable (Settings.payment_tools), not hard-coded in the engine.
@@ -132,6 +144,10 @@ class Payment:
     card: CardRef | None = None
     return_url: str = ""
     bank_account_ticket: str = ""  # a withdrawal's bank account, as a UES ticket
+    captured_minor: int = 0  # for a payment in REVIEW: what the channels captured in all
+    review_reason: str = ""  # PARTIAL_CAPTURE | AMOUNT_MISMATCH
+    duplicate_of: str = ""  # a second successful payment of an order: the payment that paid it first
+    late_capture_minor: int = 0  # channel SUCCESS after the payment FAILED, booked into suspense
 
     @property
     def refundable(self) -> Money:
@@ -194,6 +210,29 @@ class Withdrawal:
 # rule with merchant_ids=["platform_topup"] picks the channels that take top-ups.
 TOPUP_MERCHANT_ID = "platform_topup"
 PAYOUT_TOOL = "payout"
+
+
+def review_of(instructions: tuple[Instruction, ...], amount: Money) -> tuple[str, Money] | None:
+    """(reason, captured in all) when a channel captured another amount than asked; None when
+    every instruction moved exactly its amount. Less than asked is a partial capture; more (or a
+    mix) is an amount mismatch."""
+    if not any(i.mismatched for i in instructions):
+        return None
+    captured = sum(i.captured.amount_minor if i.channel_result == "SUCCESS" else i.amount.amount_minor for i in instructions)
+    shortfall = all(i.captured.amount_minor <= i.amount.amount_minor for i in instructions if i.mismatched)
+    return ("PARTIAL_CAPTURE" if shortfall else "AMOUNT_MISMATCH"), Money(amount.currency_code, captured)
+
+
+@dataclass(frozen=True)
+class LateCapture:
+    """A channel's SUCCESS for an instruction of a payment that had already FAILED."""
+    inst_order_id: str
+    payment_id: str
+    instruction_id: str
+    channel_id: str
+    amount: Money
+    ledger_transfer_ids: tuple[str, ...] = ()
+    booked: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,14 @@ retries with the same request_id; nothing is executed twice.
 """
 from __future__ import annotations
 
+import hashlib
+
 from servers.kernel.ids import new_id
 from servers.kernel.money import Money
-from servers.payment import errors, fees
+from servers.payment import errors, fees, late
 from servers.payment.domain import (FINAL, PAYOUT_TOOL, Instruction, InstructionState, MemberTransfer, Payment, PaymentKind,
-                                    PaymentMethod, PaymentState, PayOrder, Refund, TopUp, Withdrawal, build_plan, check_transition)
+                                    PaymentMethod, PaymentState, PayOrder, Refund, TopUp, Withdrawal, build_plan, check_transition,
+                                    review_of)
 from servers.payment.ports import LedgerPort, PaymentRepository, PaymentTool, UnitOfWork
 
 TOPIC = "payment"
@@ -79,6 +82,11 @@ async def _start(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerP
 async def resume(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, payment_id: str) -> Payment:
     """Continues a payment after an asynchronous tool's verdict arrived (or after a crash)."""
     payment = await get_payment(uow, payment_id)
+    if payment.state == PaymentState.FAILED:
+        await late.book(uow, ledger, payment)
+        return await get_payment(uow, payment_id)
+    if payment.state == PaymentState.SUCCEEDED:
+        return await _after_success(uow, ledger, payment)
     if payment.state in FINAL or payment.state == PaymentState.CREATED:
         return payment
     return await run_plan(uow, tools, ledger, payment)
@@ -126,9 +134,27 @@ async def run_plan(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: Ledge
                                                             ledger_transfer_ids=tuple(ids))):
             return await get_payment(uow, payment.payment_id)
         transfer_ids += ids
+    review = review_of(payment.instructions, payment.amount) if payment.kind != PaymentKind.WITHDRAW else None
+    if review is not None:  # what was captured is booked (any excess in suspense); the fee waits for the review
+        reason, captured = review
+        return await uow(lambda repo: _finish(repo, payment, PaymentState.REVIEW, ledger_transfer_ids=tuple(transfer_ids),
+                                              captured_minor=captured.amount_minor, review_reason=reason))
     if payment.fee and payment.fee.is_positive:
         transfer_ids += await ledger.charge_fee(payment)
-    return await uow(lambda repo: _finish(repo, payment, PaymentState.SUCCEEDED, ledger_transfer_ids=tuple(transfer_ids)))
+    done = await uow(lambda repo: _finish(repo, payment, PaymentState.SUCCEEDED, ledger_transfer_ids=tuple(transfer_ids)))
+    return await _after_success(uow, ledger, done)
+
+
+async def _after_success(uow: UnitOfWork, ledger: LedgerPort, payment: Payment) -> Payment:
+    """A duplicate payment of an order (duplicate_of set when it succeeded) is refunded at once
+    when it moved only balance; channel parts are left recorded for a manual refund."""
+    if (not payment.duplicate_of or payment.refunded_minor or payment.state != PaymentState.SUCCEEDED
+            or any(i.tool != "balance" for i in payment.instructions)):
+        return payment
+    request_id = f"duplicate:{payment.payment_id}"
+    await refund(uow, ledger, Refund(request_id, hashlib.sha256(request_id.encode()).digest(), payment.payment_id, payment.amount,
+                                     "DUPLICATE_PAYMENT", payment.context_id), event="payment.duplicate_refunded")
+    return await get_payment(uow, payment.payment_id)
 
 
 async def _compensate(uow: UnitOfWork, tools: dict[str, PaymentTool], payment: Payment) -> None:
@@ -161,6 +187,8 @@ async def on_channel_event(repo: PaymentRepository, inst_order: dict) -> str | N
     if (kind == "PAYOUT") != (instruction.tool == PAYOUT_TOOL):
         return None  # a payout verdict only ever settles a payout instruction, and the other way round
     settled = int((inst_order.get("settled_amount") or inst_order.get("amount") or {}).get("amount_minor", 0))
+    if verdict == "SUCCESS" and kind == "PAY" and late.too_late(payment, instruction):
+        return await late.record(repo, payment, instruction, inst_order, settled, event_payload(payment))
     if not await repo.record_channel_result(instruction.instruction_id, verdict, inst_order.get("inst_order_id", ""),
                                             inst_order.get("channel_id", ""), settled,
                                             (inst_order.get("required_action") or {}).get("redirect_url", ""),
@@ -228,29 +256,37 @@ async def _finish_once(repo: PaymentRepository, payment: Payment, target: Paymen
     if current.state in FINAL:
         return current, False
     check_transition(current.state, target)
+    if target == PaymentState.SUCCEEDED and current.kind == PaymentKind.ORDER and current.order_id:
+        first = await repo.succeeded_payment_of_order(current.order_id, current.payment_id)  # serialised per order
+        if first:  # the order is paid already: this one is a duplicate, never announced as the order's payment
+            changes["duplicate_of"], event = first, "payment.duplicate"
     done = await repo.transition(current, target, **changes)
     if done is None:
         latest = await repo.get(payment.payment_id)
         assert latest is not None
         return latest, False
-    outcome = "succeeded" if target == PaymentState.SUCCEEDED else "failed"
-    name = event or f"payment.{_EVENT_PREFIX.get(done.kind, '')}{outcome}"
-    await repo.add_event(name, event_payload(done))
+    name = event or f"payment.{_EVENT_PREFIX.get(done.kind, '')}{_OUTCOME[target]}"
+    payload = event_payload(done)
+    if done.duplicate_of:
+        payload["manual_refund"] = any(i.tool != "balance" for i in done.instructions)
+    await repo.add_event(name, payload)
     return await repo.get(done.payment_id) or done, True
 
 
 # Top-ups and withdrawals publish their own event names: trade acts only on an order's payment.succeeded.
 _EVENT_PREFIX = {PaymentKind.TOP_UP: "topup_", PaymentKind.WITHDRAW: "withdrawal_"}
+_OUTCOME = {PaymentState.SUCCEEDED: "succeeded", PaymentState.FAILED: "failed", PaymentState.REVIEW: "review"}
 
 
 def event_payload(p: Payment) -> dict:
     return {"payment_id": p.payment_id, "kind": p.kind.name, "order_id": p.order_id, "merchant_id": p.merchant_id,
             "state": p.state.name, "amount_minor": p.amount.amount_minor, "currency_code": p.amount.currency_code,
             "fee_minor": p.fee.amount_minor if p.fee else 0, "failure_reason": p.failure_reason,
-            "original_payment_id": p.original_payment_id, "ledger_transfer_ids": list(p.ledger_transfer_ids)}
+            "original_payment_id": p.original_payment_id, "ledger_transfer_ids": list(p.ledger_transfer_ids),
+            "captured_minor": p.captured_minor, "review_reason": p.review_reason, "duplicate_of": p.duplicate_of}
 
 
-async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund) -> Payment:
+async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund, event: str = "payment.refunded") -> Payment:
     """Refunds back through the original tools (balance only until channel refunds land). The
     refundable amount is reserved on the original payment in the same transaction that records
     the refund, so concurrent refunds can never exceed what was paid."""
@@ -269,8 +305,7 @@ async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund) -> Payment:
                 await repo.add_refunded(refund_payment.original_payment_id, -refund_payment.amount.amount_minor)
             return done
         return await uow(fail)
-    return await uow(lambda repo: _finish(repo, refund_payment, PaymentState.SUCCEEDED, "payment.refunded",
-                                          ledger_transfer_ids=tuple(ids)))
+    return await uow(lambda repo: _finish(repo, refund_payment, PaymentState.SUCCEEDED, event, ledger_transfer_ids=tuple(ids)))
 
 
 async def _record_refund(repo: PaymentRepository, cmd: Refund) -> Payment:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
-from servers.payment.domain import Instruction, InstructionState, Payment, PaymentState
+from servers.payment.domain import Instruction, InstructionState, LateCapture, Payment, PaymentState
 from servers.payment.fees import FeePlan
 
 T = TypeVar("T")
@@ -39,7 +39,17 @@ class PaymentRepository(Protocol):
         """Stores a channel verdict on a PROCESSING instruction; SUCCESS/FAIL are final and never overwritten."""
 
     async def waiting_payments(self, limit: int) -> list[str]:
-        """Payments with a channel verdict not yet acted on (the janitor resumes them)."""
+        """Payments with a channel verdict not yet acted on, or a late capture not yet booked (the janitor resumes them)."""
+
+    async def succeeded_payment_of_order(self, order_id: str, other_than: str) -> str:
+        """Another SUCCEEDED payment of the order ("" if none), serialised per order to the end of the transaction."""
+
+    async def record_late_capture(self, late: LateCapture) -> bool:
+        """Records a late capture once per institution order; False if it was recorded before."""
+
+    async def late_captures(self, payment_id: str) -> list[LateCapture]: ...
+
+    async def mark_late_capture_booked(self, inst_order_id: str, transfer_ids: tuple[str, ...]) -> None: ...
 
     async def list_payments(self, filters: dict[str, str], page_size: int, after: str) -> list[Payment]: ...
 
@@ -75,6 +85,9 @@ class LedgerPort(Protocol):
     async def book_channel_capture(self, payment: Payment, instruction: Instruction) -> list[str]:
         """On a channel's SUCCESS, by payment kind: an order books channel clearing → merchant pending
         settlement (what was captured), a top-up clearing → the member's wallet, a withdrawal posts its hold."""
+
+    async def book_late_capture(self, payment: Payment, late: LateCapture) -> list[str]:
+        """A channel SUCCESS after the payment FAILED: clearing → platform suspense (idempotent per institution order)."""
 
     async def refund_to_wallet(self, refund: Payment) -> list[str]: ...
 

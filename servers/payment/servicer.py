@@ -28,7 +28,9 @@ def payment_pb(p: Payment) -> pb.Payment:
         create_time=_ts(p.create_time), update_time=_ts(p.update_time), ledger_transfer_ids=list(p.ledger_transfer_ids),
         fee_plan_version=p.fee_plan_version, original_payment_id=p.original_payment_id,
         refunded=Money(currency, p.refunded_minor).to_proto(), to_member_id=p.to_member_id,
-        instructions=[instruction_pb(i) for i in p.instructions])
+        instructions=[instruction_pb(i) for i in p.instructions],
+        captured=Money(currency, p.captured_minor).to_proto() if p.review_reason else None, review_reason=p.review_reason,
+        duplicate_of=p.duplicate_of, late_capture=Money(currency, p.late_capture_minor).to_proto() if p.late_capture_minor else None)
 
 
 def _card(request) -> CardRef | None:
@@ -55,9 +57,9 @@ def _terms_hash(request: api.CreatePaymentRequest) -> bytes:
 
 class PaymentServicer(rpc.PaymentServiceServicer):
     def __init__(self, uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, tool_rules: dict[str, str],
-                 topup_merchant_id: str = TOPUP_MERCHANT_ID):
+                 topup_merchant_id: str = TOPUP_MERCHANT_ID, trail=None):
         self.uow, self.tools, self.ledger, self.tool_rules = uow, tools, ledger, tool_rules
-        self.topup_merchant_id = topup_merchant_id
+        self.topup_merchant_id, self.trail = topup_merchant_id, trail
 
     async def CreatePayment(self, request, context):
         parts = tuple((PaymentMethod(p.method), Money.from_proto(p.amount)) for p in request.parts)
@@ -70,6 +72,12 @@ class PaymentServicer(rpc.PaymentServiceServicer):
 
     async def GetPayment(self, request, context):
         return api.GetPaymentResponse(payment=payment_pb(await handlers.get_payment(self.uow, request.payment_id)))
+
+    async def GetPaymentTrail(self, request, context):
+        payment = await handlers.get_payment(self.uow, request.payment_id)
+        transfers = await self.trail.transfers(payment.payment_id)
+        orders = await self.trail.inst_orders(payment.payment_id) if any(i.inst_order_id for i in payment.instructions) else []
+        return api.GetPaymentTrailResponse(payment=payment_pb(payment), transfers=transfers, inst_orders=orders)
 
     async def ListPayments(self, request, context):
         payments, token = await handlers.list_payments(self.uow, {"order_id": request.order_id, "merchant_id": request.merchant_id,

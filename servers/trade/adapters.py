@@ -16,7 +16,7 @@ from servers.kernel import errors as kerrors, events
 from servers.kernel.db import Database
 from servers.kernel.money import Money
 from servers.trade import adapters_webhooks, webhooks
-from servers.trade.domain import Order, OrderPayment, OrderState
+from servers.trade.domain import Order, OrderPayment, OrderState, SavedCard
 from servers.trade.ports import PayContext, PaymentResult, RiskVerdict
 
 T = TypeVar("T")
@@ -126,10 +126,14 @@ class GrpcPayments:
     def __init__(self, mesh: Mesh):
         self.mesh = mesh
 
-    async def pay(self, order: Order, request_id: str, method: int, risk_ticket: str) -> PaymentResult:
+    async def pay(self, order: Order, request_id: str, method: int, risk_ticket: str, card: SavedCard | None = None) -> PaymentResult:
+        ref = None
+        if card is not None:
+            ref = payment_api.CardRef(card_no_ticket=card.card_no_ticket, card_org=card.card_org, card_bin=card.card_bin,
+                                      card_last4=card.last4, expiry_month=card.expiry_month, expiry_year=card.expiry_year)
         reply = await self.mesh.payment.CreatePayment(payment_api.CreatePaymentRequest(
             request_id=f"trade:{order.order_id}:{request_id}", order_id=order.order_id, merchant_id=order.merchant_id,
-            payer_member_id=order.payer_member_id, amount=order.amount.to_proto(), method=method, risk_ticket=risk_ticket))
+            payer_member_id=order.payer_member_id, amount=order.amount.to_proto(), method=method, risk_ticket=risk_ticket, card=ref))
         p = reply.payment
         return PaymentResult(p.payment_id, payment_pb2.PaymentState.Name(p.state), p.failure_reason)
 

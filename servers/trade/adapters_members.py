@@ -24,7 +24,8 @@ from servers.trade.domain import Member, SavedCard, mask_card_no
 from servers.trade.ports import ProtectedCard
 
 T = TypeVar("T")
-_CARD_COLS = "card_id, member_id, card_no_ticket, holder_ticket, digest, masked_card_no, card_bin, card_org, create_time"
+_CARD_COLS = ("card_id, member_id, card_no_ticket, holder_ticket, digest, masked_card_no, card_bin, card_org, create_time,"
+              " expiry_month, expiry_year")
 
 
 def _member(r) -> Member:
@@ -33,7 +34,7 @@ def _member(r) -> Member:
 
 def _card(r) -> SavedCard:
     return SavedCard(r.card_id, r.member_id, r.card_no_ticket, r.holder_ticket, r.digest, r.masked_card_no, r.card_bin, r.card_org,
-                     r.create_time)
+                     r.create_time, r.expiry_month, r.expiry_year)
 
 
 class SqlMemberRepository:
@@ -73,9 +74,11 @@ class SqlMemberRepository:
             async with self.conn.begin_nested():
                 row = (await self.conn.execute(text(
                     "INSERT INTO saved_cards (card_id, member_id, request_id, card_no_ticket, holder_ticket, digest, masked_card_no,"
-                    f" card_bin, card_org) VALUES (:id, :m, :r, :t, :h, :d, :mask, :bin, :org) RETURNING {_CARD_COLS}"),
+                    " card_bin, card_org, expiry_month, expiry_year) VALUES (:id, :m, :r, :t, :h, :d, :mask, :bin, :org, :em, :ey)"
+                    f" RETURNING {_CARD_COLS}"),
                     {"id": c.card_id, "m": c.member_id, "r": request_id, "t": c.card_no_ticket, "h": c.holder_ticket, "d": c.digest,
-                     "mask": c.masked_card_no, "bin": c.card_bin, "org": c.card_org})).one()
+                     "mask": c.masked_card_no, "bin": c.card_bin, "org": c.card_org, "em": c.expiry_month,
+                     "ey": c.expiry_year})).one()
         except IntegrityError:  # a concurrent add of the same card or request won
             raise errors.card_already_saved("") from None
         return _card(row)

@@ -1,5 +1,5 @@
 """Wires trade: database (schema `trade`), Redis, outbox relay, payment-event consumer, the
-expiry worker, signed merchant webhooks (delivery worker), the cashier and members, risk over gRPC and the card vault port."""
+expiry worker, signed merchant webhooks (delivery worker), the cashier and members, risk over gRPC and the card vault port (UES or local)."""
 from __future__ import annotations
 
 import asyncio
@@ -14,6 +14,8 @@ from servers.trade import handlers, webhooks
 from servers.trade.adapters import GrpcPayments, GrpcRisk, SqlOrderRepository, SqlUnitOfWork
 from servers.trade.adapters_webhooks import HttpxSender, SqlWebhookStore
 from servers.trade.adapters_members import LocalCardVault, RedisTokenStore, SqlMemberUnitOfWork
+from servers.trade.adapters_ues import UesCardVault
+from servers.trade.ports import CardVault
 from servers.trade.cashier import parse_method_table
 from servers.trade.servicer import CashierServicer, MemberServicer, TradeServicer, WebhookServicer
 from servers.trade.settings import Settings
@@ -26,13 +28,17 @@ log = logging.getLogger("paymesh.trade")
 async def build(settings: Settings) -> ServiceApp:
     database = await kdb.connect(settings.database_url.reveal(), "trade", Path(__file__).parent / "migrations", settings.db_pool_size)
     redis = cache.connect(settings.redis_url.reveal(), "trade")
-    mesh = Mesh({"payment": settings.payment_addr, "risk": settings.risk_addr}, settings.deadline_ms)
+    mesh = Mesh({"payment": settings.payment_addr, "risk": settings.risk_addr, "ues": settings.ues_addr}, settings.deadline_ms)
     hook_attempts = settings.webhook_max_attempts if settings.webhooks_enabled else 0
     uow, member_uow = SqlUnitOfWork(database, hook_attempts), SqlMemberUnitOfWork(database)
     tokens, risk = RedisTokenStore(redis), GrpcRisk(mesh)
     keys = Path(settings.home) / "keys"
-    vault = LocalCardVault(database, load_or_create_key(settings.vault_digest_key.reveal(), keys / "trade-vault-digest.key"),
-                           load_or_create_key(settings.vault_encryption_key.reveal(), keys / "trade-vault-encryption.key"))
+    vault: CardVault
+    if settings.vault_kind() == "ues":
+        vault = UesCardVault(mesh)
+    else:
+        vault = LocalCardVault(database, load_or_create_key(settings.vault_digest_key.reveal(), keys / "trade-vault-digest.key"),
+                               load_or_create_key(settings.vault_encryption_key.reveal(), keys / "trade-vault-encryption.key"))
 
     async def on_payment(conn, event: events.Event) -> None:
         await handlers.on_payment_event(SqlOrderRepository(conn, hook_attempts), event.event_type, event.payload)

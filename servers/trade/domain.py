@@ -101,6 +101,12 @@ class SavedCard:
     card_bin: str
     card_org: str
     create_time: dt.datetime | None = None
+    expiry_month: int = 0
+    expiry_year: int = 0
+
+    @property
+    def last4(self) -> str:
+        return self.masked_card_no[-4:]
 
 
 def card_org(card_no: str) -> str:

@@ -3,7 +3,8 @@
   1. CAS WAIT_PAY → PAYING, remembering the pay request id   (retry with same id resumes)
   2. payment.CreatePayment with a request id derived from it (idempotent in payment)
   3. payment FAILED → CAS PAYING → WAIT_PAY (the payer may try again)
-  4. payment SUCCEEDED → the order becomes PAID when payment's outbox event arrives
+  4. payment SUCCEEDED → the order becomes PAID when payment's outbox event arrives; card payments
+     answer PROCESSING and their payment.succeeded / payment.failed event settles the order later
 
 Before step 1 risk decides (unless this is a retry of an attempt that already passed): with a
 risk ticket from Verify, trade redeems it (single use, bound to order, amount and member);
@@ -16,8 +17,9 @@ import base64
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from servers.kernel.errors import invalid
 from servers.kernel.ids import new_id
 from servers.kernel.money import Money
 from servers.trade import errors
@@ -25,6 +27,7 @@ from servers.trade.domain import EXPIRE_SECONDS_DEFAULT, Order, OrderPage, Order
 from servers.trade.ports import OrderRepository, PayContext, PaymentPort, PaymentResult, RiskPort, UnitOfWork
 
 PAGE_SIZE_DEFAULT = 50
+CARD_METHODS = (2, 3)  # PAY_METHOD_CARD_3DS, PAY_METHOD_CARD_NON_3DS
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ async def _risk_gate(risk: RiskPort, ctx: PayContext, risk_ticket: str) -> str:
 async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, request_id: str, method: int, risk_ticket: str,
                     risk: RiskPort | None = None, card: SavedCard | None = None, device_id: str = "", client_ip: str = "",
                     member_create_time: dt.datetime | None = None) -> tuple[Order, PaymentResult | None]:
+    if method in CARD_METHODS:
+        _check_card(card)
     current = await get_order(uow, order_id)
     retry = current.pay_request_id == request_id and current.state in (OrderState.PAYING, OrderState.PAID)
     if risk is not None and not retry and current.state == OrderState.WAIT_PAY and not current.is_expired(_now()):
@@ -196,7 +201,7 @@ async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, reque
         raise errors.order_expired(order_id)
     if order.state == OrderState.PAID:
         return order, None
-    result = await payments.pay(order, request_id, method, risk_ticket)
+    result = await payments.pay(order, request_id, method, risk_ticket, card if method in CARD_METHODS else None)
 
     async def settle(repo: OrderRepository) -> Order:
         await repo.record_attempt(OrderPayment(order_id, request_id, method, result.payment_id, result.state, result.failure_reason))
@@ -207,6 +212,16 @@ async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, reque
         return current
 
     return await uow(settle), result
+
+
+def _check_card(card: SavedCard | None) -> None:
+    if card is None:
+        raise invalid("card_id", "a card method needs the saved card to pay with", "CARD_REQUIRED")
+    if not (card.expiry_month and card.expiry_year):
+        raise invalid("card_id", "the saved card has no expiry; save it again with its expiry", "CARD_EXPIRY_MISSING")
+    now = _now()
+    if (card.expiry_year, card.expiry_month) < (now.year, now.month):
+        raise invalid("card_id", "the saved card has expired", "CARD_EXPIRED")
 
 
 async def _reopen(repo: OrderRepository, order_id: str, request_id: str) -> Order:
@@ -244,6 +259,26 @@ async def on_payment_event(repo: OrderRepository, event_type: str, payload: dict
         if paid is not None:
             await repo.add_event("order.paid", {"order_id": paid.order_id, "payment_id": paid.payment_id,
                                                 "merchant_id": paid.merchant_id, "notify_url": paid.notify_url})
+    elif event_type == "payment.failed":
+        await _payment_failed(repo, order, payload["payment_id"], payload.get("failure_reason", ""))
+
+
+async def _payment_failed(repo: OrderRepository, order: Order, payment_id: str, reason: str) -> None:
+    """PAYING → WAIT_PAY (CAS) when the payment of the order's current attempt failed (e.g. a declined card);
+    a late failure of an earlier attempt changes nothing."""
+    attempts = await repo.attempts(order.order_id)
+    failed = next((a for a in attempts if a.payment_id == payment_id), None)
+    if failed is None:
+        current = next((a for a in attempts if a.request_id == order.pay_request_id), None)
+        if current is not None and not current.payment_id:  # the pay call has not recorded its payment yet: redeliver later
+            raise errors.order_changed(order.order_id)
+        return
+    await repo.record_attempt(replace(failed, state="PAYMENT_STATE_FAILED", failure_reason=reason))
+    if failed.request_id != order.pay_request_id:
+        return
+    check_transition(order, OrderState.WAIT_PAY)
+    if await repo.transition(order, OrderState.WAIT_PAY) is None:
+        raise errors.order_changed(order.order_id)  # moved meanwhile: redelivered and judged on the new version
 
 
 async def _apply_refund(repo: OrderRepository, order: Order, amount_minor: int, refund_id: str) -> None:

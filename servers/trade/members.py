@@ -1,13 +1,15 @@
 """Member use cases: profile, payment password (scrypt, salted, slow) and saved cards.
 
-Card numbers and holder names go only to the CardVault port (UES later); the member keeps
-tickets, a keyed digest (dedupe), the masked number and the BIN. CVV is never stored: it is
-checked for shape only and dropped.
+Card numbers and holder names go only to the CardVault port (UES, or the local stand-in); the
+member keeps tickets, a keyed digest (dedupe), the masked number, the BIN and the expiry. The
+Luhn check, the mask and the BIN are computed here from the plaintext received. CVV is never
+stored: it is checked for shape only and dropped.
 """
 from __future__ import annotations
 
 import asyncio
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import os
@@ -16,7 +18,7 @@ from dataclasses import replace
 from servers.kernel.errors import invalid
 from servers.kernel.ids import new_id
 from servers.trade import errors
-from servers.trade.domain import Member, SavedCard, card_org, luhn_ok
+from servers.trade.domain import Member, SavedCard, card_org, luhn_ok, mask_card_no
 from servers.trade.ports import CardVault, MemberRepository, MemberUnitOfWork, TokenStore
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -93,17 +95,32 @@ async def verify_payment_password(uow: MemberUnitOfWork, tokens: TokenStore, mem
     return await _check_password(tokens, member_id, password, stored)
 
 
+def check_expiry(month: int, year: int, today: dt.date | None = None) -> None:
+    """Both or neither (0 = not given; such a card cannot pay); a card that expired before this month is refused."""
+    if not month and not year:
+        return
+    if not 1 <= month <= 12:
+        raise invalid("expiry_month", "must be 1-12 when the expiry is given", "CARD_EXPIRY_INVALID")
+    if not 2000 <= year <= 2100:
+        raise invalid("expiry_year", "must be a four-digit year when the expiry is given", "CARD_EXPIRY_INVALID")
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    if (year, month) < (today.year, today.month):
+        raise invalid("expiry_year", "the card has expired", "CARD_EXPIRED")
+
+
 async def add_card(uow: MemberUnitOfWork, vault: CardVault, member_id: str, request_id: str, card_no: str, holder_name: str,
-                   cvv2: str) -> SavedCard:
+                   cvv2: str, expiry_month: int = 0, expiry_year: int = 0) -> SavedCard:
     card_no = card_no.replace(" ", "").replace("-", "")
     if not luhn_ok(card_no):
         raise errors.card_no_invalid()
     if cvv2 and not (cvv2.isdigit() and 3 <= len(cvv2) <= 4):
         raise invalid("cvv2", "must be 3 or 4 digits", "CVV_INVALID")
+    check_expiry(expiry_month, expiry_year)
     await get_member(uow, member_id)
     protected = await vault.protect_card(card_no, holder_name)
+    # Masked number and BIN come from the plaintext trade received, before it is tokenized; only they are kept.
     card = SavedCard(new_id("crd"), member_id, protected.card_no_ticket, protected.holder_ticket, protected.digest,
-                     protected.masked, protected.card_bin, card_org(card_no))
+                     mask_card_no(card_no), card_no[:6], card_org(card_no), expiry_month=expiry_month, expiry_year=expiry_year)
     return await uow(lambda repo: repo.insert_card(card, request_id))
 
 

@@ -1,5 +1,5 @@
 """What trade handlers need: storage (a unit of work per step), the payment core, risk, the
-card vault (UES later: one adapter to swap) and the cashier's token store."""
+card vault (UES, or a local stand-in) and the cashier's token store."""
 from __future__ import annotations
 
 from servers.kernel.money import Money
@@ -52,7 +52,8 @@ class PaymentResult:
 
 
 class PaymentPort(Protocol):
-    async def pay(self, order: Order, request_id: str, method: int, risk_ticket: str) -> PaymentResult: ...
+    async def pay(self, order: Order, request_id: str, method: int, risk_ticket: str, card: SavedCard | None = None) -> PaymentResult:
+        """Card methods pass the saved card: payment gets its UES ticket, org, BIN, last 4 and expiry, never a number."""
 
     async def refund(self, order: Order, request_id: str, amount: Money, reason: str) -> PaymentResult:
         """Refunds part of the order's payment; payment enforces never more than was paid."""
@@ -99,7 +100,7 @@ class ProtectedCard:
 
 
 class CardVault(Protocol):
-    """The only place card numbers and holder names go. Today a local adapter; UES later."""
+    """The only place card numbers and holder names go: UES (UesCardVault), or LocalCardVault without UES."""
 
     async def protect_card(self, card_no: str, holder_name: str) -> ProtectedCard: ...
 

@@ -33,7 +33,7 @@ def member_pb(m: Member) -> pb.Member:
 
 def card_pb(c: SavedCard) -> pb.SavedCard:
     return pb.SavedCard(card_id=c.card_id, member_id=c.member_id, card_no_ticket=c.card_no_ticket, masked_card_no=c.masked_card_no,
-                        card_org=c.card_org, create_time=_ts(c.create_time))
+                        card_org=c.card_org, create_time=_ts(c.create_time), expiry_month=c.expiry_month, expiry_year=c.expiry_year)
 
 
 class TradeServicer(rpc.TradeServiceServicer):
@@ -116,7 +116,7 @@ class MemberServicer(rpc.MemberServiceServicer):
 
     async def AddCard(self, request, context):
         card = await members.add_card(self.uow, self.vault, request.member_id, request.request_id, request.card_no,
-                                      request.holder_name, request.cvv2)
+                                      request.holder_name, request.cvv2, request.expiry_month, request.expiry_year)
         return api.AddCardResponse(card=card_pb(card))
 
     async def ListCards(self, request, context):

@@ -12,6 +12,8 @@ class Settings(CommonSettings):
     cashier_methods: str = DEFAULT_METHOD_TABLE
     # Seconds between sweeps of the worker that closes unpaid orders at expiry.
     expiry_sweep_seconds: float = 5.0
+    # Card vault: "ues" (UES over gRPC) or "local" (LocalCardVault); empty: "ues" when a UES address is configured.
+    card_vault: str = ""
     # Local card vault keys (development stand-in for UES); set real secrets outside dev.
     # Base64 keys; empty: key files under PAYMESH_HOME/keys, created once with mode 600.
     vault_digest_key: Secret = field(default_factory=lambda: Secret(""))
@@ -25,3 +27,9 @@ class Settings(CommonSettings):
     webhook_max_age_seconds: float = 3 * 24 * 3600.0
     webhook_timeout_seconds: float = 10.0
     webhook_poll_seconds: float = 0.5
+
+    def vault_kind(self) -> str:
+        kind = self.card_vault or ("ues" if self.ues_addr else "local")
+        if kind not in ("ues", "local") or (kind == "ues" and not self.ues_addr):
+            raise ValueError(f"card_vault={kind!r}: use 'ues' (needs ues_addr) or 'local'")
+        return kind

@@ -72,8 +72,9 @@ class FakePayments:
         self.refunds.append((request_id, amount.amount_minor))
         return PaymentResult(f"rfd_{len(self.refunds)}", "PAYMENT_STATE_SUCCEEDED", "")
 
-    async def pay(self, order, request_id, method, risk_ticket) -> PaymentResult:
+    async def pay(self, order, request_id, method, risk_ticket, card=None) -> PaymentResult:
         self.calls.append((order.order_id, request_id))
+        self.cards = getattr(self, "cards", []) + [card]
         return PaymentResult(f"pay_{len(self.calls)}", self.state, self.reason)
 
 
@@ -84,13 +85,14 @@ class FakePaymentRepo:
         self.rows: dict[str, tuple[Payment, bytes]] = {}
         self.events: list[tuple[str, dict]] = []
         self.plans: dict[str, list] = {}
+        self.late: dict[str, Any] = {}  # inst order id → LateCapture
 
     async def __call__(self, work):
-        snapshot = (dict(self.rows), list(self.events), {k: list(v) for k, v in self.plans.items()})
+        snapshot = (dict(self.rows), list(self.events), {k: list(v) for k, v in self.plans.items()}, dict(self.late))
         try:
             return await work(self)
         except BaseException:
-            self.rows, self.events, self.plans = snapshot
+            self.rows, self.events, self.plans, self.late = snapshot
             raise
 
     async def find_by_request(self, request_id: str):
@@ -98,7 +100,26 @@ class FakePaymentRepo:
 
     async def get(self, payment_id: str):
         row = self.rows.get(payment_id)
-        return row[0] if row else None
+        if row is None:
+            return None
+        late = sum(c.amount.amount_minor for c in self.late.values() if c.payment_id == payment_id)
+        return dataclasses.replace(row[0], late_capture_minor=late)
+
+    async def succeeded_payment_of_order(self, order_id, other_than):
+        return next((p.payment_id for p, _ in self.rows.values() if p.order_id == order_id and p.kind == 1 and p.state == 3
+                     and p.payment_id != other_than), "")
+
+    async def record_late_capture(self, late) -> bool:
+        if late.inst_order_id in self.late:
+            return False
+        self.late[late.inst_order_id] = late
+        return True
+
+    async def late_captures(self, payment_id):
+        return [c for c in self.late.values() if c.payment_id == payment_id]
+
+    async def mark_late_capture_booked(self, inst_order_id, transfer_ids):
+        self.late[inst_order_id] = dataclasses.replace(self.late[inst_order_id], booked=True, ledger_transfer_ids=transfer_ids)
 
     async def insert(self, payment: Payment, request_hash: bytes) -> bool:
         if await self.find_by_request(payment.request_id):
@@ -147,8 +168,9 @@ class FakePaymentRepo:
         return True
 
     async def waiting_payments(self, limit):
-        return [p.payment_id for p, _ in self.rows.values()
-                if any(i.state == 5 and i.channel_result in ("SUCCESS", "FAIL") for i in p.instructions)][:limit]
+        waiting = [p.payment_id for p, _ in self.rows.values()
+                   if any(i.state == 5 and i.channel_result in ("SUCCESS", "FAIL") for i in p.instructions)]
+        return (waiting + [c.payment_id for c in self.late.values() if not c.booked])[:limit]
 
     async def add_refunded(self, payment_id: str, delta_minor: int):
         p, digest = self.rows[payment_id]
@@ -188,6 +210,7 @@ class FakeLedger:
         self.holds: dict[str, str] = {}  # transfer id → PENDING | POSTED | VOIDED
         self.decline: str = ""
         self.unavailable_times = 0
+        self.suspense: dict[str, tuple[str, int]] = {}  # request id → (business code, amount) booked into suspense
 
     def _book(self, request_id: str) -> list[str]:
         from servers.payment import errors
@@ -213,7 +236,16 @@ class FakeLedger:
                 assert self.holds[transfer_id] in ("PENDING", "POSTED")
                 self.holds[transfer_id] = "POSTED"
             return list(instruction.ledger_transfer_ids)
-        return self._book(f"payment:{payment.payment_id}:{instruction.seq}")
+        ids = self._book(f"payment:{payment.payment_id}:{instruction.seq}")
+        if instruction.captured.amount_minor > instruction.amount.amount_minor:  # the excess goes to suspense
+            self.suspense[f"payment:{payment.payment_id}:{instruction.seq}"] = (
+                "OVER_CAPTURE", instruction.captured.amount_minor - instruction.amount.amount_minor)
+        return ids
+
+    async def book_late_capture(self, payment, late):
+        ids = self._book(f"late:{late.inst_order_id}")
+        self.suspense[f"late:{late.inst_order_id}"] = ("LATE_SUCCESS", late.amount.amount_minor)
+        return ids
 
     async def hold(self, request_id):
         ids = self._book(request_id)

@@ -265,3 +265,83 @@ async def test_a_withdrawal_survives_a_ledger_outage_on_the_void_and_the_janitor
     ledger.void_holds = void
     assert (await handlers.resume(repo, tools, ledger, payment_id)).state == PaymentState.FAILED
     assert list(ledger.holds.values()) == ["VOIDED"]
+
+
+# --- exceptions: amount mismatch, late success after FAILED, duplicate payments ----------------
+
+def _card_event(instruction, state="SUCCESS", settled=None, inst_order_id="ino_1") -> dict:
+    event = {"state": f"INST_ORDER_STATE_{state}", "type": "INST_ORDER_TYPE_PAY", "instruction_id": instruction.instruction_id,
+             "inst_order_id": inst_order_id, "channel_id": "ch1", "amount": {"amount_minor": str(instruction.amount.amount_minor)}}
+    if settled is not None:
+        event["settled_amount"] = {"amount_minor": str(settled)}
+    return event
+
+
+async def _card_started(repo, ledger, tools, amount=1000, request_id="c1", order_id="ord_1"):
+    command = PayOrder(request_id, request_id.encode(), order_id, "m1", "mem1", Money("EUR", amount), CARD, "ctx", (), CARD_REF)
+    return await pay(repo, ledger, tools, command)
+
+
+def test_review_is_reached_from_processing_or_unknown_and_never_left_by_the_engine():
+    for source in (PaymentState.PROCESSING, PaymentState.UNKNOWN):
+        check_transition(source, PaymentState.REVIEW)
+    for target in (PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.PROCESSING):
+        with pytest.raises(FailedPrecondition):
+            check_transition(PaymentState.REVIEW, target)
+
+
+@pytest.mark.parametrize("settled, reason, suspense", [(500, "PARTIAL_CAPTURE", None), (999, "PARTIAL_CAPTURE", None),
+                                                        (1010, "AMOUNT_MISMATCH", ("OVER_CAPTURE", 10))])
+async def test_a_capture_of_another_amount_holds_the_payment_in_review(settled, reason, suspense):
+    repo, ledger, tools = forms()
+    started = await _card_started(repo, ledger, tools)
+    event = _card_event(started.instructions[0], settled=settled)
+    payment_id = await handlers.on_channel_event(repo, event)
+    assert await handlers.on_channel_event(repo, event) is None  # a duplicated notification changes nothing
+    done = await handlers.resume(repo, tools, ledger, payment_id)
+    assert done.state == PaymentState.REVIEW and done.review_reason == reason
+    assert done.captured_minor == settled and done.instructions[0].state == InstructionState.SUCCEEDED
+    assert f"payment:{done.payment_id}:fee" not in ledger.booked  # the fee waits for the review
+    assert ledger.suspense.get(f"payment:{done.payment_id}:0") == suspense
+    assert (await handlers.resume(repo, tools, ledger, payment_id)).state == PaymentState.REVIEW  # resumers race harmlessly
+    assert [e for e, _ in repo.events] == ["payment.review"]
+
+
+async def test_a_late_success_after_failed_goes_to_suspense_once_and_never_flips_the_payment():
+    repo, ledger, tools = forms()
+    started = await _card_started(repo, ledger, tools)
+    ins = started.instructions[0]
+    failed = await handlers.resume(repo, tools, ledger, await handlers.on_channel_event(repo, _card_event(ins, "FAIL", None, "ino_1")))
+    assert failed.state == PaymentState.FAILED
+    late = _card_event(ins, "SUCCESS", None, "ino_2")  # the channel's next attempt succeeded after all
+    ledger.unavailable_times = 1
+    payment_id = await handlers.on_channel_event(repo, late)
+    with pytest.raises(Unavailable):
+        await handlers.resume(repo, tools, ledger, payment_id)
+    assert await handlers.on_channel_event(repo, late) is None  # a duplicated notification records nothing twice
+    assert await repo.waiting_payments(10) == [payment_id]  # the janitor finishes the booking
+    done = await handlers.resume(repo, tools, ledger, payment_id)
+    assert done.state == PaymentState.FAILED and done.late_capture_minor == 1000
+    assert ledger.suspense == {"late:ino_2": ("LATE_SUCCESS", 1000)} and await repo.waiting_payments(10) == []
+    assert [e for e, _ in repo.events] == ["payment.failed", "payment.late_success"]
+
+
+async def test_a_second_successful_balance_payment_of_an_order_is_refunded_automatically():
+    repo, ledger, tools = engine()
+    first = await pay(repo, ledger, tools, cmd("r1", b"h1"))
+    second = await pay(repo, ledger, tools, cmd("r2", b"h2"))
+    assert first.state == second.state == PaymentState.SUCCEEDED and not first.duplicate_of
+    assert second.duplicate_of == first.payment_id and second.refunded_minor == second.amount.amount_minor
+    assert "refund:" in " ".join(ledger.booked)
+    names = [e for e, _ in repo.events]
+    assert names == ["payment.succeeded", "payment.duplicate", "payment.duplicate_refunded"]  # trade sees one payment of the order
+
+
+async def test_a_second_successful_card_payment_of_an_order_is_recorded_for_a_manual_refund():
+    repo, ledger, tools = forms()
+    first = await pay(repo, ledger, tools, cmd("r1", b"h1"))
+    card = await _card_started(repo, ledger, tools, order_id=first.order_id)
+    done = await handlers.resume(repo, tools, ledger, await handlers.on_channel_event(repo, _card_event(card.instructions[0])))
+    assert done.state == PaymentState.SUCCEEDED and done.duplicate_of == first.payment_id and done.refunded_minor == 0
+    name, payload = repo.events[-1]
+    assert name == "payment.duplicate" and payload["manual_refund"] is True

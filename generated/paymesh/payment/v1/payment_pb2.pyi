@@ -37,6 +37,7 @@ class PaymentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PAYMENT_STATE_SUCCEEDED: _ClassVar[PaymentState]
     PAYMENT_STATE_FAILED: _ClassVar[PaymentState]
     PAYMENT_STATE_UNKNOWN: _ClassVar[PaymentState]
+    PAYMENT_STATE_REVIEW: _ClassVar[PaymentState]
 
 class InstructionState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -70,6 +71,7 @@ PAYMENT_STATE_PROCESSING: PaymentState
 PAYMENT_STATE_SUCCEEDED: PaymentState
 PAYMENT_STATE_FAILED: PaymentState
 PAYMENT_STATE_UNKNOWN: PaymentState
+PAYMENT_STATE_REVIEW: PaymentState
 INSTRUCTION_STATE_UNSPECIFIED: InstructionState
 INSTRUCTION_STATE_PENDING: InstructionState
 INSTRUCTION_STATE_SUCCEEDED: InstructionState
@@ -82,7 +84,7 @@ SETTLEMENT_BATCH_STATE_SETTLED: SettlementBatchState
 SETTLEMENT_BATCH_STATE_CANCELLED: SettlementBatchState
 
 class Payment(_message.Message):
-    __slots__ = ("payment_id", "request_id", "kind", "order_id", "merchant_id", "payer_member_id", "amount", "fee", "method", "state", "failure_reason", "context_id", "create_time", "update_time", "ledger_transfer_ids", "fee_plan_version", "original_payment_id", "refunded", "to_member_id", "instructions")
+    __slots__ = ("payment_id", "request_id", "kind", "order_id", "merchant_id", "payer_member_id", "amount", "fee", "method", "state", "failure_reason", "context_id", "create_time", "update_time", "ledger_transfer_ids", "fee_plan_version", "original_payment_id", "refunded", "to_member_id", "instructions", "captured", "review_reason", "duplicate_of", "late_capture")
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -103,6 +105,10 @@ class Payment(_message.Message):
     REFUNDED_FIELD_NUMBER: _ClassVar[int]
     TO_MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
     INSTRUCTIONS_FIELD_NUMBER: _ClassVar[int]
+    CAPTURED_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_REASON_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_OF_FIELD_NUMBER: _ClassVar[int]
+    LATE_CAPTURE_FIELD_NUMBER: _ClassVar[int]
     payment_id: str
     request_id: str
     kind: PaymentKind
@@ -123,7 +129,11 @@ class Payment(_message.Message):
     refunded: _money_pb2.Money
     to_member_id: str
     instructions: _containers.RepeatedCompositeFieldContainer[Instruction]
-    def __init__(self, payment_id: _Optional[str] = ..., request_id: _Optional[str] = ..., kind: _Optional[_Union[PaymentKind, str]] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., state: _Optional[_Union[PaymentState, str]] = ..., failure_reason: _Optional[str] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ledger_transfer_ids: _Optional[_Iterable[str]] = ..., fee_plan_version: _Optional[int] = ..., original_payment_id: _Optional[str] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., to_member_id: _Optional[str] = ..., instructions: _Optional[_Iterable[_Union[Instruction, _Mapping]]] = ...) -> None: ...
+    captured: _money_pb2.Money
+    review_reason: str
+    duplicate_of: str
+    late_capture: _money_pb2.Money
+    def __init__(self, payment_id: _Optional[str] = ..., request_id: _Optional[str] = ..., kind: _Optional[_Union[PaymentKind, str]] = ..., order_id: _Optional[str] = ..., merchant_id: _Optional[str] = ..., payer_member_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., fee: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., state: _Optional[_Union[PaymentState, str]] = ..., failure_reason: _Optional[str] = ..., context_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ledger_transfer_ids: _Optional[_Iterable[str]] = ..., fee_plan_version: _Optional[int] = ..., original_payment_id: _Optional[str] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., to_member_id: _Optional[str] = ..., instructions: _Optional[_Iterable[_Union[Instruction, _Mapping]]] = ..., captured: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., review_reason: _Optional[str] = ..., duplicate_of: _Optional[str] = ..., late_capture: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class Instruction(_message.Message):
     __slots__ = ("instruction_id", "seq", "method", "amount", "state", "tool", "ledger_transfer_ids", "failure_reason", "inst_order_id", "redirect_url", "channel_id")

@@ -24,12 +24,14 @@ _sym_db = _symbol_database.Default()
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from paymesh.channel.v1 import channel_pb2 as paymesh_dot_channel_dot_v1_dot_channel__pb2
 from paymesh.common.v1 import money_pb2 as paymesh_dot_common_dot_v1_dot_money__pb2
 from paymesh.common.v1 import options_pb2 as paymesh_dot_common_dot_v1_dot_options__pb2
+from paymesh.ledger.v1 import ledger_pb2 as paymesh_dot_ledger_dot_v1_dot_ledger__pb2
 from paymesh.payment.v1 import payment_pb2 as paymesh_dot_payment_dot_v1_dot_payment__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(paymesh/payment/v1/payment_service.proto\x12\x12paymesh.payment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dpaymesh/common/v1/money.proto\x1a\x1fpaymesh/common/v1/options.proto\x1a paymesh/payment/v1/payment.proto\"\xb2\x03\n\x14\x43reatePaymentRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x1a\n\x08order_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x1d\n\x0bmerchant_id\x18\x03 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12!\n\x0fpayer_member_id\x18\x04 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x32\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\x12;\n\x06method\x18\x06 \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethodB\x08\xca\xf3\x18\x04\x08\x01@\x01\x12\x1c\n\x0brisk_ticket\x18\x07 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x02\x12\x36\n\x05parts\x18\x08 \x03(\x0b\x32\x1f.paymesh.payment.v1.PaymentPartB\x06\xca\xf3\x18\x02H\x08\x12)\n\x04\x63\x61rd\x18\t \x01(\x0b\x32\x1b.paymesh.payment.v1.CardRef\x12+\n\nreturn_url\x18\n \x01(\tB\x17\xca\xf3\x18\x13\x18\x80\x04\"\x0e^https?://\\S+$\"\xfd\x01\n\x07\x43\x61rdRef\x12!\n\x0e\x63\x61rd_no_ticket\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x02\x12\x1c\n\x0b\x63vv2_ticket\x18\x02 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x02\x12$\n\x08\x63\x61rd_org\x18\x03 \x01(\tB\x12\xca\xf3\x18\x0e\x08\x01\x18\x10\"\x08^[A-Z]+$\x12$\n\x08\x63\x61rd_bin\x18\x04 \x01(\tB\x12\xca\xf3\x18\x0e\"\x0c^[0-9]{6,8}$\x12$\n\ncard_last4\x18\x05 \x01(\tB\x10\xca\xf3\x18\x0c\"\n^[0-9]{4}$\x12\x1e\n\x0c\x65xpiry_month\x18\x06 \x01(\x05\x42\x08\xca\xf3\x18\x04(\x01\x30\x0c\x12\x1f\n\x0b\x65xpiry_year\x18\x07 \x01(\x05\x42\n\xca\xf3\x18\x06(\xd0\x0f\x30\xb4\x10\"~\n\x0bPaymentPart\x12;\n\x06method\x18\x01 \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethodB\x08\xca\xf3\x18\x04\x08\x01@\x01\x12\x32\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\"E\n\x15\x43reatePaymentResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"1\n\x11GetPaymentRequest\x12\x1c\n\npayment_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\"B\n\x12GetPaymentResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\xa3\x01\n\x13ListPaymentsRequest\x12\x18\n\x08order_id\x18\x01 \x01(\tB\x06\xca\xf3\x18\x02\x18@\x12\x1b\n\x0bmerchant_id\x18\x02 \x01(\tB\x06\xca\xf3\x18\x02\x18@\x12\x1c\n\tpage_size\x18\x03 \x01(\x05\x42\t\xca\xf3\x18\x05(\x00\x30\xe8\x07\x12\x1b\n\npage_token\x18\x04 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x04\x12\x1a\n\ncontext_id\x18\x05 \x01(\tB\x06\xca\xf3\x18\x02\x18@\"^\n\x14ListPaymentsResponse\x12-\n\x08payments\x18\x01 \x03(\x0b\x32\x1b.paymesh.payment.v1.Payment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x9f\x01\n\x13\x43reateRefundRequest\x12\x1c\n\npayment_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x1d\n\nrequest_id\x18\x02 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x32\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\x12\x17\n\x06reason\x18\x04 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x02\"C\n\x14\x43reateRefundResponse\x12+\n\x06refund\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\x99\x02\n\x12\x43reateTopUpRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x1b\n\tmember_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x32\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\x12;\n\x06method\x18\x04 \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethodB\x08\xca\xf3\x18\x04\x08\x01@\x01\x12)\n\x04\x63\x61rd\x18\x05 \x01(\x0b\x32\x1b.paymesh.payment.v1.CardRef\x12+\n\nreturn_url\x18\x06 \x01(\tB\x17\xca\xf3\x18\x13\x18\x80\x04\"\x0e^https?://\\S+$\"C\n\x13\x43reateTopUpResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\xb1\x01\n\x17\x43reateWithdrawalRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x1b\n\tmember_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x32\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\x12&\n\x13\x62\x61nk_account_ticket\x18\x04 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x02\"H\n\x18\x43reateWithdrawalResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\xb2\x01\n\x1b\x43reateMemberTransferRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12 \n\x0e\x66rom_member_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x1e\n\x0cto_member_id\x18\x03 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x32\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\"L\n\x1c\x43reateMemberTransferResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\x8d\x01\n\x1c\x43reateSettlementBatchRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x1d\n\x0bmerchant_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12/\n\x0b\x63utoff_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x1d\x43reateSettlementBatchResponse\x12\x32\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32#.paymesh.payment.v1.SettlementBatch\"7\n\x19GetSettlementBatchRequest\x12\x1a\n\x08\x62\x61tch_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\"P\n\x1aGetSettlementBatchResponse\x12\x32\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32#.paymesh.payment.v1.SettlementBatch\"x\n\x1cListSettlementBatchesRequest\x12\x1d\n\x0bmerchant_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xca\xf3\x18\x05(\x00\x30\xe8\x07\x12\x1b\n\npage_token\x18\x03 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x04\"n\n\x1dListSettlementBatchesResponse\x12\x34\n\x07\x62\x61tches\x18\x01 \x03(\x0b\x32#.paymesh.payment.v1.SettlementBatch\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"|\n\x11SetFeePlanRequest\x12\x31\n\x0bmerchant_id\x18\x01 \x01(\tB\x1c\xca\xf3\x18\x18\x08\x01\x18@\"\x12^[A-Za-z0-9_.:-]+$\x12\x34\n\x05rules\x18\x02 \x03(\x0b\x32\x1b.paymesh.payment.v1.FeeRuleB\x08\xca\xf3\x18\x04\x08\x01H \"?\n\x12SetFeePlanResponse\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.FeePlan\"K\n\x11GetFeePlanRequest\x12\x1d\n\x0bmerchant_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x17\n\x07version\x18\x02 \x01(\x05\x42\x06\xca\xf3\x18\x02(\x00\"?\n\x12GetFeePlanResponse\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.FeePlan2\xba\x07\n\x0ePaymentService\x12}\n\rCreatePayment\x12(.paymesh.payment.v1.CreatePaymentRequest\x1a).paymesh.payment.v1.CreatePaymentResponse\"\x17\x82\xd3\xe4\x93\x02\x11\"\x0c/v1/payments:\x01*\x12~\n\nGetPayment\x12%.paymesh.payment.v1.GetPaymentRequest\x1a&.paymesh.payment.v1.GetPaymentResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/payments/{payment_id}\x12w\n\x0cListPayments\x12\'.paymesh.payment.v1.ListPaymentsRequest\x1a(.paymesh.payment.v1.ListPaymentsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/payments\x12\x8f\x01\n\x0c\x43reateRefund\x12\'.paymesh.payment.v1.CreateRefundRequest\x1a(.paymesh.payment.v1.CreateRefundResponse\",\x82\xd3\xe4\x93\x02&\"!/v1/payments/{payment_id}/refunds:\x01*\x12u\n\x0b\x43reateTopUp\x12&.paymesh.payment.v1.CreateTopUpRequest\x1a\'.paymesh.payment.v1.CreateTopUpResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\"\n/v1/topups:\x01*\x12\x89\x01\n\x10\x43reateWithdrawal\x12+.paymesh.payment.v1.CreateWithdrawalRequest\x1a,.paymesh.payment.v1.CreateWithdrawalResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\"\x0f/v1/withdrawals:\x01*\x12\x9a\x01\n\x14\x43reateMemberTransfer\x12/.paymesh.payment.v1.CreateMemberTransferRequest\x1a\x30.paymesh.payment.v1.CreateMemberTransferResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/member-transfers:\x01*2\x99\x02\n\x0e\x46\x65\x65PlanService\x12\x83\x01\n\nSetFeePlan\x12%.paymesh.payment.v1.SetFeePlanRequest\x1a&.paymesh.payment.v1.SetFeePlanResponse\"&\x82\xd3\xe4\x93\x02 \"\x1b/v1/fee-plans/{merchant_id}:\x01*\x12\x80\x01\n\nGetFeePlan\x12%.paymesh.payment.v1.GetFeePlanRequest\x1a&.paymesh.payment.v1.GetFeePlanResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/fee-plans/{merchant_id}2\xf5\x03\n\x11SettlementService\x12\x9f\x01\n\x15\x43reateSettlementBatch\x12\x30.paymesh.payment.v1.CreateSettlementBatchRequest\x1a\x31.paymesh.payment.v1.CreateSettlementBatchResponse\"!\x82\xd3\xe4\x93\x02\x1b\"\x16/v1/settlement-batches:\x01*\x12\x9e\x01\n\x12GetSettlementBatch\x12-.paymesh.payment.v1.GetSettlementBatchRequest\x1a..paymesh.payment.v1.GetSettlementBatchResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/settlement-batches/{batch_id}\x12\x9c\x01\n\x15ListSettlementBatches\x12\x30.paymesh.payment.v1.ListSettlementBatchesRequest\x1a\x31.paymesh.payment.v1.ListSettlementBatchesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/settlement-batchesB\x1eZ\x1cpaymesh/payment/v1;paymentv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(paymesh/payment/v1/payment_service.proto\x12\x12paymesh.payment.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a paymesh/channel/v1/channel.proto\x1a\x1dpaymesh/common/v1/money.proto\x1a\x1fpaymesh/common/v1/options.proto\x1a\x1epaymesh/ledger/v1/ledger.proto\x1a paymesh/payment/v1/payment.proto\"\xb2\x03\n\x14\x43reatePaymentRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x1a\n\x08order_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x1d\n\x0bmerchant_id\x18\x03 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12!\n\x0fpayer_member_id\x18\x04 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x32\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\x12;\n\x06method\x18\x06 \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethodB\x08\xca\xf3\x18\x04\x08\x01@\x01\x12\x1c\n\x0brisk_ticket\x18\x07 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x02\x12\x36\n\x05parts\x18\x08 \x03(\x0b\x32\x1f.paymesh.payment.v1.PaymentPartB\x06\xca\xf3\x18\x02H\x08\x12)\n\x04\x63\x61rd\x18\t \x01(\x0b\x32\x1b.paymesh.payment.v1.CardRef\x12+\n\nreturn_url\x18\n \x01(\tB\x17\xca\xf3\x18\x13\x18\x80\x04\"\x0e^https?://\\S+$\"\xfd\x01\n\x07\x43\x61rdRef\x12!\n\x0e\x63\x61rd_no_ticket\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x02\x12\x1c\n\x0b\x63vv2_ticket\x18\x02 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x02\x12$\n\x08\x63\x61rd_org\x18\x03 \x01(\tB\x12\xca\xf3\x18\x0e\x08\x01\x18\x10\"\x08^[A-Z]+$\x12$\n\x08\x63\x61rd_bin\x18\x04 \x01(\tB\x12\xca\xf3\x18\x0e\"\x0c^[0-9]{6,8}$\x12$\n\ncard_last4\x18\x05 \x01(\tB\x10\xca\xf3\x18\x0c\"\n^[0-9]{4}$\x12\x1e\n\x0c\x65xpiry_month\x18\x06 \x01(\x05\x42\x08\xca\xf3\x18\x04(\x01\x30\x0c\x12\x1f\n\x0b\x65xpiry_year\x18\x07 \x01(\x05\x42\n\xca\xf3\x18\x06(\xd0\x0f\x30\xb4\x10\"~\n\x0bPaymentPart\x12;\n\x06method\x18\x01 \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethodB\x08\xca\xf3\x18\x04\x08\x01@\x01\x12\x32\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\"E\n\x15\x43reatePaymentResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"1\n\x11GetPaymentRequest\x12\x1c\n\npayment_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\"B\n\x12GetPaymentResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\xa3\x01\n\x13ListPaymentsRequest\x12\x18\n\x08order_id\x18\x01 \x01(\tB\x06\xca\xf3\x18\x02\x18@\x12\x1b\n\x0bmerchant_id\x18\x02 \x01(\tB\x06\xca\xf3\x18\x02\x18@\x12\x1c\n\tpage_size\x18\x03 \x01(\x05\x42\t\xca\xf3\x18\x05(\x00\x30\xe8\x07\x12\x1b\n\npage_token\x18\x04 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x04\x12\x1a\n\ncontext_id\x18\x05 \x01(\tB\x06\xca\xf3\x18\x02\x18@\"^\n\x14ListPaymentsResponse\x12-\n\x08payments\x18\x01 \x03(\x0b\x32\x1b.paymesh.payment.v1.Payment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x9f\x01\n\x13\x43reateRefundRequest\x12\x1c\n\npayment_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x1d\n\nrequest_id\x18\x02 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x32\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\x12\x17\n\x06reason\x18\x04 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x02\"C\n\x14\x43reateRefundResponse\x12+\n\x06refund\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\x99\x02\n\x12\x43reateTopUpRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x1b\n\tmember_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x32\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\x12;\n\x06method\x18\x04 \x01(\x0e\x32!.paymesh.payment.v1.PaymentMethodB\x08\xca\xf3\x18\x04\x08\x01@\x01\x12)\n\x04\x63\x61rd\x18\x05 \x01(\x0b\x32\x1b.paymesh.payment.v1.CardRef\x12+\n\nreturn_url\x18\x06 \x01(\tB\x17\xca\xf3\x18\x13\x18\x80\x04\"\x0e^https?://\\S+$\"C\n\x13\x43reateTopUpResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\xb1\x01\n\x17\x43reateWithdrawalRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x1b\n\tmember_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x32\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\x12&\n\x13\x62\x61nk_account_ticket\x18\x04 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x02\"H\n\x18\x43reateWithdrawalResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\xb2\x01\n\x1b\x43reateMemberTransferRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12 \n\x0e\x66rom_member_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x1e\n\x0cto_member_id\x18\x03 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x32\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x18.paymesh.common.v1.MoneyB\x08\xca\xf3\x18\x04\x08\x01\x38\x01\"L\n\x1c\x43reateMemberTransferResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\"\x8d\x01\n\x1c\x43reateSettlementBatchRequest\x12\x1d\n\nrequest_id\x18\x01 \x01(\tB\t\xca\xf3\x18\x05\x08\x01\x18\x80\x01\x12\x1d\n\x0bmerchant_id\x18\x02 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12/\n\x0b\x63utoff_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x1d\x43reateSettlementBatchResponse\x12\x32\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32#.paymesh.payment.v1.SettlementBatch\"7\n\x19GetSettlementBatchRequest\x12\x1a\n\x08\x62\x61tch_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\"P\n\x1aGetSettlementBatchResponse\x12\x32\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32#.paymesh.payment.v1.SettlementBatch\"x\n\x1cListSettlementBatchesRequest\x12\x1d\n\x0bmerchant_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x1c\n\tpage_size\x18\x02 \x01(\x05\x42\t\xca\xf3\x18\x05(\x00\x30\xe8\x07\x12\x1b\n\npage_token\x18\x03 \x01(\tB\x07\xca\xf3\x18\x03\x18\x80\x04\"n\n\x1dListSettlementBatchesResponse\x12\x34\n\x07\x62\x61tches\x18\x01 \x03(\x0b\x32#.paymesh.payment.v1.SettlementBatch\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"|\n\x11SetFeePlanRequest\x12\x31\n\x0bmerchant_id\x18\x01 \x01(\tB\x1c\xca\xf3\x18\x18\x08\x01\x18@\"\x12^[A-Za-z0-9_.:-]+$\x12\x34\n\x05rules\x18\x02 \x03(\x0b\x32\x1b.paymesh.payment.v1.FeeRuleB\x08\xca\xf3\x18\x04\x08\x01H \"?\n\x12SetFeePlanResponse\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.FeePlan\"K\n\x11GetFeePlanRequest\x12\x1d\n\x0bmerchant_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\x12\x17\n\x07version\x18\x02 \x01(\x05\x42\x06\xca\xf3\x18\x02(\x00\"?\n\x12GetFeePlanResponse\x12)\n\x04plan\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.FeePlan\"6\n\x16GetPaymentTrailRequest\x12\x1c\n\npayment_id\x18\x01 \x01(\tB\x08\xca\xf3\x18\x04\x08\x01\x18@\"\xab\x01\n\x17GetPaymentTrailResponse\x12,\n\x07payment\x18\x01 \x01(\x0b\x32\x1b.paymesh.payment.v1.Payment\x12.\n\ttransfers\x18\x02 \x03(\x0b\x32\x1b.paymesh.ledger.v1.Transfer\x12\x32\n\x0binst_orders\x18\x03 \x03(\x0b\x32\x1d.paymesh.channel.v1.InstOrder2\xd0\x08\n\x0ePaymentService\x12}\n\rCreatePayment\x12(.paymesh.payment.v1.CreatePaymentRequest\x1a).paymesh.payment.v1.CreatePaymentResponse\"\x17\x82\xd3\xe4\x93\x02\x11\"\x0c/v1/payments:\x01*\x12~\n\nGetPayment\x12%.paymesh.payment.v1.GetPaymentRequest\x1a&.paymesh.payment.v1.GetPaymentResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/payments/{payment_id}\x12\x93\x01\n\x0fGetPaymentTrail\x12*.paymesh.payment.v1.GetPaymentTrailRequest\x1a+.paymesh.payment.v1.GetPaymentTrailResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/payments/{payment_id}/trail\x12w\n\x0cListPayments\x12\'.paymesh.payment.v1.ListPaymentsRequest\x1a(.paymesh.payment.v1.ListPaymentsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/payments\x12\x8f\x01\n\x0c\x43reateRefund\x12\'.paymesh.payment.v1.CreateRefundRequest\x1a(.paymesh.payment.v1.CreateRefundResponse\",\x82\xd3\xe4\x93\x02&\"!/v1/payments/{payment_id}/refunds:\x01*\x12u\n\x0b\x43reateTopUp\x12&.paymesh.payment.v1.CreateTopUpRequest\x1a\'.paymesh.payment.v1.CreateTopUpResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\"\n/v1/topups:\x01*\x12\x89\x01\n\x10\x43reateWithdrawal\x12+.paymesh.payment.v1.CreateWithdrawalRequest\x1a,.paymesh.payment.v1.CreateWithdrawalResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\"\x0f/v1/withdrawals:\x01*\x12\x9a\x01\n\x14\x43reateMemberTransfer\x12/.paymesh.payment.v1.CreateMemberTransferRequest\x1a\x30.paymesh.payment.v1.CreateMemberTransferResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/member-transfers:\x01*2\x99\x02\n\x0e\x46\x65\x65PlanService\x12\x83\x01\n\nSetFeePlan\x12%.paymesh.payment.v1.SetFeePlanRequest\x1a&.paymesh.payment.v1.SetFeePlanResponse\"&\x82\xd3\xe4\x93\x02 \"\x1b/v1/fee-plans/{merchant_id}:\x01*\x12\x80\x01\n\nGetFeePlan\x12%.paymesh.payment.v1.GetFeePlanRequest\x1a&.paymesh.payment.v1.GetFeePlanResponse\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/fee-plans/{merchant_id}2\xf5\x03\n\x11SettlementService\x12\x9f\x01\n\x15\x43reateSettlementBatch\x12\x30.paymesh.payment.v1.CreateSettlementBatchRequest\x1a\x31.paymesh.payment.v1.CreateSettlementBatchResponse\"!\x82\xd3\xe4\x93\x02\x1b\"\x16/v1/settlement-batches:\x01*\x12\x9e\x01\n\x12GetSettlementBatch\x12-.paymesh.payment.v1.GetSettlementBatchRequest\x1a..paymesh.payment.v1.GetSettlementBatchResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/settlement-batches/{batch_id}\x12\x9c\x01\n\x15ListSettlementBatches\x12\x30.paymesh.payment.v1.ListSettlementBatchesRequest\x1a\x31.paymesh.payment.v1.ListSettlementBatchesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/settlement-batchesB\x1eZ\x1cpaymesh/payment/v1;paymentv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -139,10 +141,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETFEEPLANREQUEST'].fields_by_name['merchant_id']._serialized_options = b'\312\363\030\004\010\001\030@'
   _globals['_GETFEEPLANREQUEST'].fields_by_name['version']._loaded_options = None
   _globals['_GETFEEPLANREQUEST'].fields_by_name['version']._serialized_options = b'\312\363\030\002(\000'
+  _globals['_GETPAYMENTTRAILREQUEST'].fields_by_name['payment_id']._loaded_options = None
+  _globals['_GETPAYMENTTRAILREQUEST'].fields_by_name['payment_id']._serialized_options = b'\312\363\030\004\010\001\030@'
   _globals['_PAYMENTSERVICE'].methods_by_name['CreatePayment']._loaded_options = None
   _globals['_PAYMENTSERVICE'].methods_by_name['CreatePayment']._serialized_options = b'\202\323\344\223\002\021\"\014/v1/payments:\001*'
   _globals['_PAYMENTSERVICE'].methods_by_name['GetPayment']._loaded_options = None
   _globals['_PAYMENTSERVICE'].methods_by_name['GetPayment']._serialized_options = b'\202\323\344\223\002\033\022\031/v1/payments/{payment_id}'
+  _globals['_PAYMENTSERVICE'].methods_by_name['GetPaymentTrail']._loaded_options = None
+  _globals['_PAYMENTSERVICE'].methods_by_name['GetPaymentTrail']._serialized_options = b'\202\323\344\223\002!\022\037/v1/payments/{payment_id}/trail'
   _globals['_PAYMENTSERVICE'].methods_by_name['ListPayments']._loaded_options = None
   _globals['_PAYMENTSERVICE'].methods_by_name['ListPayments']._serialized_options = b'\202\323\344\223\002\016\022\014/v1/payments'
   _globals['_PAYMENTSERVICE'].methods_by_name['CreateRefund']._loaded_options = None
@@ -163,62 +169,66 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SETTLEMENTSERVICE'].methods_by_name['GetSettlementBatch']._serialized_options = b'\202\323\344\223\002#\022!/v1/settlement-batches/{batch_id}'
   _globals['_SETTLEMENTSERVICE'].methods_by_name['ListSettlementBatches']._loaded_options = None
   _globals['_SETTLEMENTSERVICE'].methods_by_name['ListSettlementBatches']._serialized_options = b'\202\323\344\223\002\030\022\026/v1/settlement-batches'
-  _globals['_CREATEPAYMENTREQUEST']._serialized_start=226
-  _globals['_CREATEPAYMENTREQUEST']._serialized_end=660
-  _globals['_CARDREF']._serialized_start=663
-  _globals['_CARDREF']._serialized_end=916
-  _globals['_PAYMENTPART']._serialized_start=918
-  _globals['_PAYMENTPART']._serialized_end=1044
-  _globals['_CREATEPAYMENTRESPONSE']._serialized_start=1046
-  _globals['_CREATEPAYMENTRESPONSE']._serialized_end=1115
-  _globals['_GETPAYMENTREQUEST']._serialized_start=1117
-  _globals['_GETPAYMENTREQUEST']._serialized_end=1166
-  _globals['_GETPAYMENTRESPONSE']._serialized_start=1168
-  _globals['_GETPAYMENTRESPONSE']._serialized_end=1234
-  _globals['_LISTPAYMENTSREQUEST']._serialized_start=1237
-  _globals['_LISTPAYMENTSREQUEST']._serialized_end=1400
-  _globals['_LISTPAYMENTSRESPONSE']._serialized_start=1402
-  _globals['_LISTPAYMENTSRESPONSE']._serialized_end=1496
-  _globals['_CREATEREFUNDREQUEST']._serialized_start=1499
-  _globals['_CREATEREFUNDREQUEST']._serialized_end=1658
-  _globals['_CREATEREFUNDRESPONSE']._serialized_start=1660
-  _globals['_CREATEREFUNDRESPONSE']._serialized_end=1727
-  _globals['_CREATETOPUPREQUEST']._serialized_start=1730
-  _globals['_CREATETOPUPREQUEST']._serialized_end=2011
-  _globals['_CREATETOPUPRESPONSE']._serialized_start=2013
-  _globals['_CREATETOPUPRESPONSE']._serialized_end=2080
-  _globals['_CREATEWITHDRAWALREQUEST']._serialized_start=2083
-  _globals['_CREATEWITHDRAWALREQUEST']._serialized_end=2260
-  _globals['_CREATEWITHDRAWALRESPONSE']._serialized_start=2262
-  _globals['_CREATEWITHDRAWALRESPONSE']._serialized_end=2334
-  _globals['_CREATEMEMBERTRANSFERREQUEST']._serialized_start=2337
-  _globals['_CREATEMEMBERTRANSFERREQUEST']._serialized_end=2515
-  _globals['_CREATEMEMBERTRANSFERRESPONSE']._serialized_start=2517
-  _globals['_CREATEMEMBERTRANSFERRESPONSE']._serialized_end=2593
-  _globals['_CREATESETTLEMENTBATCHREQUEST']._serialized_start=2596
-  _globals['_CREATESETTLEMENTBATCHREQUEST']._serialized_end=2737
-  _globals['_CREATESETTLEMENTBATCHRESPONSE']._serialized_start=2739
-  _globals['_CREATESETTLEMENTBATCHRESPONSE']._serialized_end=2822
-  _globals['_GETSETTLEMENTBATCHREQUEST']._serialized_start=2824
-  _globals['_GETSETTLEMENTBATCHREQUEST']._serialized_end=2879
-  _globals['_GETSETTLEMENTBATCHRESPONSE']._serialized_start=2881
-  _globals['_GETSETTLEMENTBATCHRESPONSE']._serialized_end=2961
-  _globals['_LISTSETTLEMENTBATCHESREQUEST']._serialized_start=2963
-  _globals['_LISTSETTLEMENTBATCHESREQUEST']._serialized_end=3083
-  _globals['_LISTSETTLEMENTBATCHESRESPONSE']._serialized_start=3085
-  _globals['_LISTSETTLEMENTBATCHESRESPONSE']._serialized_end=3195
-  _globals['_SETFEEPLANREQUEST']._serialized_start=3197
-  _globals['_SETFEEPLANREQUEST']._serialized_end=3321
-  _globals['_SETFEEPLANRESPONSE']._serialized_start=3323
-  _globals['_SETFEEPLANRESPONSE']._serialized_end=3386
-  _globals['_GETFEEPLANREQUEST']._serialized_start=3388
-  _globals['_GETFEEPLANREQUEST']._serialized_end=3463
-  _globals['_GETFEEPLANRESPONSE']._serialized_start=3465
-  _globals['_GETFEEPLANRESPONSE']._serialized_end=3528
-  _globals['_PAYMENTSERVICE']._serialized_start=3531
-  _globals['_PAYMENTSERVICE']._serialized_end=4485
-  _globals['_FEEPLANSERVICE']._serialized_start=4488
-  _globals['_FEEPLANSERVICE']._serialized_end=4769
-  _globals['_SETTLEMENTSERVICE']._serialized_start=4772
-  _globals['_SETTLEMENTSERVICE']._serialized_end=5273
+  _globals['_CREATEPAYMENTREQUEST']._serialized_start=292
+  _globals['_CREATEPAYMENTREQUEST']._serialized_end=726
+  _globals['_CARDREF']._serialized_start=729
+  _globals['_CARDREF']._serialized_end=982
+  _globals['_PAYMENTPART']._serialized_start=984
+  _globals['_PAYMENTPART']._serialized_end=1110
+  _globals['_CREATEPAYMENTRESPONSE']._serialized_start=1112
+  _globals['_CREATEPAYMENTRESPONSE']._serialized_end=1181
+  _globals['_GETPAYMENTREQUEST']._serialized_start=1183
+  _globals['_GETPAYMENTREQUEST']._serialized_end=1232
+  _globals['_GETPAYMENTRESPONSE']._serialized_start=1234
+  _globals['_GETPAYMENTRESPONSE']._serialized_end=1300
+  _globals['_LISTPAYMENTSREQUEST']._serialized_start=1303
+  _globals['_LISTPAYMENTSREQUEST']._serialized_end=1466
+  _globals['_LISTPAYMENTSRESPONSE']._serialized_start=1468
+  _globals['_LISTPAYMENTSRESPONSE']._serialized_end=1562
+  _globals['_CREATEREFUNDREQUEST']._serialized_start=1565
+  _globals['_CREATEREFUNDREQUEST']._serialized_end=1724
+  _globals['_CREATEREFUNDRESPONSE']._serialized_start=1726
+  _globals['_CREATEREFUNDRESPONSE']._serialized_end=1793
+  _globals['_CREATETOPUPREQUEST']._serialized_start=1796
+  _globals['_CREATETOPUPREQUEST']._serialized_end=2077
+  _globals['_CREATETOPUPRESPONSE']._serialized_start=2079
+  _globals['_CREATETOPUPRESPONSE']._serialized_end=2146
+  _globals['_CREATEWITHDRAWALREQUEST']._serialized_start=2149
+  _globals['_CREATEWITHDRAWALREQUEST']._serialized_end=2326
+  _globals['_CREATEWITHDRAWALRESPONSE']._serialized_start=2328
+  _globals['_CREATEWITHDRAWALRESPONSE']._serialized_end=2400
+  _globals['_CREATEMEMBERTRANSFERREQUEST']._serialized_start=2403
+  _globals['_CREATEMEMBERTRANSFERREQUEST']._serialized_end=2581
+  _globals['_CREATEMEMBERTRANSFERRESPONSE']._serialized_start=2583
+  _globals['_CREATEMEMBERTRANSFERRESPONSE']._serialized_end=2659
+  _globals['_CREATESETTLEMENTBATCHREQUEST']._serialized_start=2662
+  _globals['_CREATESETTLEMENTBATCHREQUEST']._serialized_end=2803
+  _globals['_CREATESETTLEMENTBATCHRESPONSE']._serialized_start=2805
+  _globals['_CREATESETTLEMENTBATCHRESPONSE']._serialized_end=2888
+  _globals['_GETSETTLEMENTBATCHREQUEST']._serialized_start=2890
+  _globals['_GETSETTLEMENTBATCHREQUEST']._serialized_end=2945
+  _globals['_GETSETTLEMENTBATCHRESPONSE']._serialized_start=2947
+  _globals['_GETSETTLEMENTBATCHRESPONSE']._serialized_end=3027
+  _globals['_LISTSETTLEMENTBATCHESREQUEST']._serialized_start=3029
+  _globals['_LISTSETTLEMENTBATCHESREQUEST']._serialized_end=3149
+  _globals['_LISTSETTLEMENTBATCHESRESPONSE']._serialized_start=3151
+  _globals['_LISTSETTLEMENTBATCHESRESPONSE']._serialized_end=3261
+  _globals['_SETFEEPLANREQUEST']._serialized_start=3263
+  _globals['_SETFEEPLANREQUEST']._serialized_end=3387
+  _globals['_SETFEEPLANRESPONSE']._serialized_start=3389
+  _globals['_SETFEEPLANRESPONSE']._serialized_end=3452
+  _globals['_GETFEEPLANREQUEST']._serialized_start=3454
+  _globals['_GETFEEPLANREQUEST']._serialized_end=3529
+  _globals['_GETFEEPLANRESPONSE']._serialized_start=3531
+  _globals['_GETFEEPLANRESPONSE']._serialized_end=3594
+  _globals['_GETPAYMENTTRAILREQUEST']._serialized_start=3596
+  _globals['_GETPAYMENTTRAILREQUEST']._serialized_end=3650
+  _globals['_GETPAYMENTTRAILRESPONSE']._serialized_start=3653
+  _globals['_GETPAYMENTTRAILRESPONSE']._serialized_end=3824
+  _globals['_PAYMENTSERVICE']._serialized_start=3827
+  _globals['_PAYMENTSERVICE']._serialized_end=4931
+  _globals['_FEEPLANSERVICE']._serialized_start=4934
+  _globals['_FEEPLANSERVICE']._serialized_end=5215
+  _globals['_SETTLEMENTSERVICE']._serialized_start=5218
+  _globals['_SETTLEMENTSERVICE']._serialized_end=5719
 # @@protoc_insertion_point(module_scope)

@@ -2,8 +2,10 @@ import datetime
 
 from google.api import annotations_pb2 as _annotations_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from paymesh.channel.v1 import channel_pb2 as _channel_pb2
 from paymesh.common.v1 import money_pb2 as _money_pb2
 from paymesh.common.v1 import options_pb2 as _options_pb2
+from paymesh.ledger.v1 import ledger_pb2 as _ledger_pb2
 from paymesh.payment.v1 import payment_pb2 as _payment_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -252,3 +254,19 @@ class GetFeePlanResponse(_message.Message):
     PLAN_FIELD_NUMBER: _ClassVar[int]
     plan: _payment_pb2.FeePlan
     def __init__(self, plan: _Optional[_Union[_payment_pb2.FeePlan, _Mapping]] = ...) -> None: ...
+
+class GetPaymentTrailRequest(_message.Message):
+    __slots__ = ("payment_id",)
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    payment_id: str
+    def __init__(self, payment_id: _Optional[str] = ...) -> None: ...
+
+class GetPaymentTrailResponse(_message.Message):
+    __slots__ = ("payment", "transfers", "inst_orders")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    TRANSFERS_FIELD_NUMBER: _ClassVar[int]
+    INST_ORDERS_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    transfers: _containers.RepeatedCompositeFieldContainer[_ledger_pb2.Transfer]
+    inst_orders: _containers.RepeatedCompositeFieldContainer[_channel_pb2.InstOrder]
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ..., transfers: _Optional[_Iterable[_Union[_ledger_pb2.Transfer, _Mapping]]] = ..., inst_orders: _Optional[_Iterable[_Union[_channel_pb2.InstOrder, _Mapping]]] = ...) -> None: ...

@@ -46,6 +46,11 @@ class PaymentServiceStub:
                 request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentRequest.SerializeToString,
                 response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentResponse.FromString,
                 _registered_method=True)
+        self.GetPaymentTrail = channel.unary_unary(
+                '/paymesh.payment.v1.PaymentService/GetPaymentTrail',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentTrailRequest.SerializeToString,
+                response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentTrailResponse.FromString,
+                _registered_method=True)
         self.ListPayments = channel.unary_unary(
                 '/paymesh.payment.v1.PaymentService/ListPayments',
                 request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListPaymentsRequest.SerializeToString,
@@ -88,6 +93,14 @@ class PaymentServiceServicer:
 
     def GetPayment(self, request, context):
         """Reads one payment.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPaymentTrail(self, request, context):
+        """Reads a payment with its whole trail: its instructions, the ledger transfers booked for it
+        and the institution orders the channels hold for it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -142,6 +155,11 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     servicer.GetPayment,
                     request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentRequest.FromString,
                     response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentResponse.SerializeToString,
+            ),
+            'GetPaymentTrail': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPaymentTrail,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentTrailRequest.FromString,
+                    response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentTrailResponse.SerializeToString,
             ),
             'ListPayments': grpc.unary_unary_rpc_method_handler(
                     servicer.ListPayments,
@@ -225,6 +243,33 @@ class PaymentService:
             '/paymesh.payment.v1.PaymentService/GetPayment',
             paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentRequest.SerializeToString,
             paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPaymentTrail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.PaymentService/GetPaymentTrail',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentTrailRequest.SerializeToString,
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetPaymentTrailResponse.FromString,
             options,
             channel_credentials,
             insecure,

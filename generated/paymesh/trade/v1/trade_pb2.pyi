@@ -89,20 +89,24 @@ class Member(_message.Message):
     def __init__(self, member_id: _Optional[str] = ..., display_name: _Optional[str] = ..., mobile_ticket: _Optional[str] = ..., has_payment_password: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SavedCard(_message.Message):
-    __slots__ = ("card_id", "member_id", "card_no_ticket", "masked_card_no", "card_org", "create_time")
+    __slots__ = ("card_id", "member_id", "card_no_ticket", "masked_card_no", "card_org", "create_time", "expiry_month", "expiry_year")
     CARD_ID_FIELD_NUMBER: _ClassVar[int]
     MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
     CARD_NO_TICKET_FIELD_NUMBER: _ClassVar[int]
     MASKED_CARD_NO_FIELD_NUMBER: _ClassVar[int]
     CARD_ORG_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    EXPIRY_MONTH_FIELD_NUMBER: _ClassVar[int]
+    EXPIRY_YEAR_FIELD_NUMBER: _ClassVar[int]
     card_id: str
     member_id: str
     card_no_ticket: str
     masked_card_no: str
     card_org: str
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, card_id: _Optional[str] = ..., member_id: _Optional[str] = ..., card_no_ticket: _Optional[str] = ..., masked_card_no: _Optional[str] = ..., card_org: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    expiry_month: int
+    expiry_year: int
+    def __init__(self, card_id: _Optional[str] = ..., member_id: _Optional[str] = ..., card_no_ticket: _Optional[str] = ..., masked_card_no: _Optional[str] = ..., card_org: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expiry_month: _Optional[int] = ..., expiry_year: _Optional[int] = ...) -> None: ...
 
 class OrderPayment(_message.Message):
     __slots__ = ("payment_id", "request_id", "method", "state", "failure_reason", "create_time")

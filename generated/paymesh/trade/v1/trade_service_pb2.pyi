@@ -258,18 +258,22 @@ class SetPaymentPasswordResponse(_message.Message):
     def __init__(self, member: _Optional[_Union[_trade_pb2.Member, _Mapping]] = ...) -> None: ...
 
 class AddCardRequest(_message.Message):
-    __slots__ = ("member_id", "request_id", "card_no", "holder_name", "cvv2")
+    __slots__ = ("member_id", "request_id", "card_no", "holder_name", "cvv2", "expiry_month", "expiry_year")
     MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     CARD_NO_FIELD_NUMBER: _ClassVar[int]
     HOLDER_NAME_FIELD_NUMBER: _ClassVar[int]
     CVV2_FIELD_NUMBER: _ClassVar[int]
+    EXPIRY_MONTH_FIELD_NUMBER: _ClassVar[int]
+    EXPIRY_YEAR_FIELD_NUMBER: _ClassVar[int]
     member_id: str
     request_id: str
     card_no: str
     holder_name: str
     cvv2: str
-    def __init__(self, member_id: _Optional[str] = ..., request_id: _Optional[str] = ..., card_no: _Optional[str] = ..., holder_name: _Optional[str] = ..., cvv2: _Optional[str] = ...) -> None: ...
+    expiry_month: int
+    expiry_year: int
+    def __init__(self, member_id: _Optional[str] = ..., request_id: _Optional[str] = ..., card_no: _Optional[str] = ..., holder_name: _Optional[str] = ..., cvv2: _Optional[str] = ..., expiry_month: _Optional[int] = ..., expiry_year: _Optional[int] = ...) -> None: ...
 
 class AddCardResponse(_message.Message):
     __slots__ = ("card",)
