@@ -87,8 +87,8 @@ async def payment_flows(edge: str, duration_s: float, concurrency: int) -> dict:
             try:
                 ok = await one(member)
             except Exception as exc:  # noqa: BLE001 — counted, the run goes on
-                code = getattr(exc, "code", lambda: None)()
-                details = getattr(exc, "details", lambda: str(exc))()
+                code = exc.code() if hasattr(exc, "code") else None
+                details = exc.details() if hasattr(exc, "details") else str(exc)
                 fail(f"{code}: {details}" if code else repr(exc))
                 ok = False
             if record and ok:
