@@ -25,6 +25,11 @@ def service_names() -> dict[str, list[str]]:
     return names
 
 
+INTERNAL_ONLY = ("/paymesh.ufs.v1.UfsAdminService/", "/paymesh.ues.v1.UesAdminService/",
+                 "/paymesh.trade.v1.WebhookService/GetWebhookSecret", "/paymesh.trade.v1.WebhookService/RotateWebhookSecret")
+FORBIDDEN = "INTERNAL_ONLY: an internal operation; call it over native gRPC"
+
+
 def _addr(value: str) -> tuple[str, int]:
     host, _, p = value.rpartition(":")
     return host or "127.0.0.1", int(p)
@@ -33,6 +38,11 @@ def _addr(value: str) -> tuple[str, int]:
 def render(env: Mapping[str, str]) -> str:
     names = service_names()
     routes, health_routes, clusters = [], [], []
+    # Operations that reveal or set credentials are internal: native gRPC only (operator CLI,
+    # services). REST callers get 403 until the edge gateway authenticates operators.
+    for prefix in INTERNAL_ONLY:  # the JSON body comes from local_reply_config, like Envoy's other errors
+        routes.append(f'              - match: {{prefix: "{prefix}", headers: [{{name: x-paymesh-rest, present_match: true}}]}}\n'
+                      f'                direct_response: {{status: 403, body: {{inline_string: "{FORBIDDEN}"}}}}')
     for svc in SERVICES:
         # UFS streams files of any size: no overall deadline, the stream idle timeout guards it.
         timeout = "0s, idle_timeout: 300s" if svc == "ufs" else "60s"

@@ -96,3 +96,20 @@ def test_grpcurl_lists_every_service_and_calls_through_envoy(edge):
     called = subprocess.run([GRPCURL, "-plaintext", "-d", '{"order_id": "ord_missing"}', edge, "paymesh.trade.v1.TradeService/GetOrder"],
                             capture_output=True, text=True, timeout=30)
     assert "NotFound" in called.stderr and "ORDER_NOT_FOUND" in called.stderr
+
+
+async def test_credential_operations_are_grpc_only(rest, edge):
+    """Secrets and credentials are never reachable over REST until operators authenticate at the edge."""
+    from paymesh.trade.v1 import trade_service_pb2 as trade_api
+
+    for method, path in (("GET", "/v1/merchants/mch_x/webhookSecret"), ("POST", "/v1/merchants/mch_x/webhookSecret:rotate"),
+                         ("POST", "/v1/ufs/clients"), ("GET", "/v1/ues/keys")):
+        r = rest.request(method, path, json={} if method == "POST" else None)
+        assert r.status_code == 403, (path, r.status_code, r.text)
+        assert r.headers["content-type"].startswith("application/json") and r.json()["message"].startswith("INTERNAL_ONLY")
+    async with grpc.aio.insecure_channel(edge) as channel:  # the operator's native gRPC path still works
+        reply = await channel.unary_unary("/paymesh.trade.v1.WebhookService/GetWebhookSecret",
+                                          request_serializer=trade_api.GetWebhookSecretRequest.SerializeToString,
+                                          response_deserializer=trade_api.GetWebhookSecretResponse.FromString)(
+            trade_api.GetWebhookSecretRequest(merchant_id="mch_x"))
+        assert reply.ListFields()

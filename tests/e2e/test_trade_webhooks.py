@@ -14,14 +14,25 @@ from tests.e2e.test_skeleton_flow import order_body, topup
 from tools.webhook_receiver import Receiver
 
 
+def _secret(edge: str, merchant: str) -> str:
+    """Webhook secrets are an internal operation: native gRPC only (REST gets 403 at the edge)."""
+    import grpc
+
+    from paymesh.trade.v1 import trade_service_pb2 as trade_api
+
+    with grpc.insecure_channel(edge) as channel:
+        return channel.unary_unary("/paymesh.trade.v1.WebhookService/GetWebhookSecret",
+                                   request_serializer=trade_api.GetWebhookSecretRequest.SerializeToString,
+                                   response_deserializer=trade_api.GetWebhookSecretResponse.FromString)(
+            trade_api.GetWebhookSecretRequest(merchant_id=merchant), timeout=5).secret
+
+
 @pytest.fixture
-def receiver_for(rest):
+def receiver_for(rest, edge):
     servers: list[Receiver] = []
 
     def start(merchant: str, fail_first: int = 0) -> Receiver:
-        secret = rest.get(f"/v1/merchants/{merchant}/webhookSecret")
-        assert secret.status_code == 200, secret.text
-        server = Receiver(("127.0.0.1", 0), secret.json()["secret"], fail_first)
+        server = Receiver(("127.0.0.1", 0), _secret(edge, merchant), fail_first)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return server
