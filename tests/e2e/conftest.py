@@ -64,3 +64,31 @@ async def eventually(check, timeout_s: float = 10.0, interval_s: float = 0.1):
         if result or asyncio.get_running_loop().time() > deadline:
             return result
         await asyncio.sleep(interval_s)
+
+
+async def simulated_channel(via_envoy, stack, ids, routes: list, payouts: bool = False) -> str:
+    """A fresh channel on the stack's simulator (scripted faults on: amounts ending in 51 decline
+    with code "05", mapped to DECLINED), routed by one rule per RoutingConditions in `routes`."""
+    import httpx
+
+    from paymesh.channel.v1 import channel_pb2 as pb, channel_service_pb2 as channel_api
+
+    sim = stack[0].endpoints()["channel_sim"]
+    channel = ids("chn").lower()
+    operations = [pb.INST_ORDER_TYPE_PAY, pb.INST_ORDER_TYPE_REFUND] + ([pb.INST_ORDER_TYPE_PAYOUT] if payouts else [])
+    methods = [pb.PAYMENT_METHOD_CARD] + ([pb.PAYMENT_METHOD_BANK_TRANSFER] if payouts else [])
+    spec = pb.ChannelSpec(display_name=channel, methods=methods, card_orgs=[pb.CARD_ORGANIZATION_VISA], operations=operations,
+                          currencies=[pb.ChannelCurrency(currency_code="EUR")], fee_rate_bps=100,
+                          three_ds=pb.THREE_DS_CAPABILITY_SUPPORTED,
+                          connector=pb.ChannelConnector(adapter="http-json-v1", endpoint=sim, signing_key_ref="sim",
+                                                        request_timeout_millis=2000, query_backoff_seconds=[1]))
+    await via_envoy.channel_admin.CreateChannel(channel_api.CreateChannelRequest(channel_id=channel, spec=spec, request_id=ids("r")))
+    httpx.post(f"{sim}/sim/config/{channel}", json={"magic": True, "notify_delay_ms": 50})
+    await via_envoy.channel_admin.UpsertErrorCodeMapping(channel_api.UpsertErrorCodeMappingRequest(
+        mapping=pb.ErrorCodeMapping(channel_id=channel, channel_code="05", result_code=pb.RESULT_CODE_DECLINED, retryable=False),
+        request_id=ids("r")))
+    for conditions in routes:
+        await via_envoy.routing.CreateRoutingRule(channel_api.CreateRoutingRuleRequest(request_id=ids("r"), spec=pb.RoutingRuleSpec(
+            name=ids("rule").lower(), priority=10, conditions=conditions, channel_ids=[channel],
+            strategy=pb.ROUTING_STRATEGY_PRIORITY)))
+    return channel

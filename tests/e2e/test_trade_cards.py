@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 
-from paymesh.channel.v1 import channel_pb2 as pb, channel_service_pb2 as channel_api
-from tests.e2e.conftest import eventually
+from paymesh.channel.v1 import channel_pb2 as pb
+from tests.e2e.conftest import eventually, simulated_channel
 from tests.e2e.test_skeleton_flow import order_body
 from tests.e2e.test_trade_cashier_risk import member, reason
 
@@ -19,22 +18,8 @@ PAN = "4111111111111111"
 @pytest.fixture
 async def merchant(via_envoy, stack, ids):
     """A fresh merchant routed to a fresh simulated channel (amounts ending in 51 are declined "05")."""
-    sim = stack[0].endpoints()["channel_sim"]
-    channel, merchant = ids("chc").lower(), ids("mch")
-    spec = pb.ChannelSpec(display_name=channel, methods=[pb.PAYMENT_METHOD_CARD], card_orgs=[pb.CARD_ORGANIZATION_VISA],
-                          operations=[pb.INST_ORDER_TYPE_PAY, pb.INST_ORDER_TYPE_REFUND],
-                          currencies=[pb.ChannelCurrency(currency_code="EUR")], fee_rate_bps=100,
-                          three_ds=pb.THREE_DS_CAPABILITY_SUPPORTED,
-                          connector=pb.ChannelConnector(adapter="http-json-v1", endpoint=sim, signing_key_ref="sim",
-                                                        request_timeout_millis=2000, query_backoff_seconds=[1]))
-    await via_envoy.channel_admin.CreateChannel(channel_api.CreateChannelRequest(channel_id=channel, spec=spec, request_id=ids("r")))
-    httpx.post(f"{sim}/sim/config/{channel}", json={"magic": True, "notify_delay_ms": 50})
-    await via_envoy.channel_admin.UpsertErrorCodeMapping(channel_api.UpsertErrorCodeMappingRequest(
-        mapping=pb.ErrorCodeMapping(channel_id=channel, channel_code="05", result_code=pb.RESULT_CODE_DECLINED, retryable=False),
-        request_id=ids("r")))
-    await via_envoy.routing.CreateRoutingRule(channel_api.CreateRoutingRuleRequest(request_id=ids("r"), spec=pb.RoutingRuleSpec(
-        name=ids("rule").lower(), priority=10, conditions=pb.RoutingConditions(merchant_ids=[merchant]), channel_ids=[channel],
-        strategy=pb.ROUTING_STRATEGY_PRIORITY)))
+    merchant = ids("mch")
+    await simulated_channel(via_envoy, stack, ids, [pb.RoutingConditions(merchant_ids=[merchant])])
     return merchant
 
 
