@@ -345,6 +345,17 @@ class GrpcLedger:
         return await self._post(f"transfer:{payment.payment_id}", [
             (source, target, payment.amount, "MEMBER_TRANSFER", {"payment_id": payment.payment_id})])
 
+    async def settle(self, batch) -> list[str]:
+        """A settlement batch: ONE transfer merchant pending settlement → merchant settled for its net."""
+        currency = batch.currency_code
+        pending = await self._merchant_pending(batch.merchant_id, currency)
+        settled = await self._account(ledger_pb2.OWNER_TYPE_MERCHANT, batch.merchant_id, ledger_pb2.ACCOUNT_TYPE_MERCHANT_SETTLED, currency)
+        reply = await self._call(self.mesh.ledger.CreateTransfers, ledger_api.CreateTransfersRequest(
+            request_id=f"settle:{batch.batch_id}", legs=[ledger_api.TransferLeg(
+                debit_account_id=pending, credit_account_id=settled, amount=Money(currency, batch.net_minor).to_proto(),
+                business_code="SETTLEMENT", ref={"settlement_batch_id": batch.batch_id})]))
+        return [t.transfer_id for t in reply.transfers]
+
     async def reverse(self, request_id: str, transfer_ids: list[str]) -> None:
         for transfer_id in transfer_ids:
             await self._call(self.mesh.ledger.ReverseTransfer, ledger_api.ReverseTransferRequest(

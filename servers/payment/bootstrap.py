@@ -10,11 +10,12 @@ from servers.kernel.server import Registration, ServiceApp
 import asyncio
 import logging
 
-from servers.payment import handlers
+from servers.payment import handlers, settlement
 from servers.payment.adapters import GrpcLedger, GrpcTrail, SqlPaymentRepository, SqlUnitOfWork
 from servers.payment.domain import PAYOUT_TOOL
 from servers.payment.tools import BalanceTool, ChannelTool, PayoutTool
-from servers.payment.servicer import FeePlanServicer, PaymentServicer
+from servers.payment.servicer import FeePlanServicer, PaymentServicer, SettlementServicer
+from servers.payment.settlement_adapters import RedisLocks, SqlSettlementStore, SqlSettlementUnitOfWork
 from servers.payment.settings import Settings
 
 SERVICES = payment_service_pb2.DESCRIPTOR.services_by_name
@@ -44,6 +45,19 @@ async def build(settings: Settings) -> ServiceApp:
             except Exception:  # noqa: BLE001 - keep the janitor alive; it retries next round
                 logging.getLogger("paymesh.payment").exception("janitor round failed")
 
+    settlements, locks = SqlSettlementUnitOfWork(database), RedisLocks(redis)
+
+    async def on_payment_event(conn, event: events.Event):
+        """Auto settlement: a merchant in AUTO mode is settled after each of its order payments succeeds."""
+        p = event.payload
+        if event.event_type != "payment.succeeded" or p.get("kind") != "ORDER":
+            return None
+        if await SqlSettlementStore(conn).mode(p["merchant_id"]) != settlement.SettlementMode.AUTO:
+            return None
+        return lambda: settlement.settle_payment(settlements, locks, ledger, p["payment_id"], p["merchant_id"])
+
+    payment_events = events.Consumer(database, redis, producer="payment", topic="payment", group="payment-settlement",
+                                     handler=on_payment_event)
     channel_events = events.Consumer(database, redis, producer="channel", topic="channel", group="payment", handler=on_channel_event)
     return ServiceApp(
         registrations=[
@@ -51,8 +65,8 @@ async def build(settings: Settings) -> ServiceApp:
                                                                                      settings.topup_merchant_id, GrpcTrail(mesh)),
                          SERVICES["PaymentService"].full_name),
             Registration(rpc.add_FeePlanServiceServicer_to_server, FeePlanServicer(uow), SERVICES["FeePlanService"].full_name),
-            Registration(rpc.add_SettlementServiceServicer_to_server, rpc.SettlementServiceServicer(), SERVICES["SettlementService"].full_name),
+            Registration(rpc.add_SettlementServiceServicer_to_server, SettlementServicer(settlements, locks, ledger), SERVICES["SettlementService"].full_name),
         ],
-        workers=[relay.run, channel_events.run, janitor],
+        workers=[relay.run, channel_events.run, payment_events.run, janitor],
         closers=[mesh.close, redis.close, database.close],
     )

@@ -1,12 +1,15 @@
 """gRPC ↔ payment handlers. Translation only: errors are mapped by the kernel interceptor."""
 from __future__ import annotations
 
+import datetime as dt
+
+from google.api import httpbody_pb2
 
 from paymesh.payment.v1 import payment_pb2 as pb, payment_service_pb2 as api, payment_service_pb2_grpc as rpc
 from servers.kernel.context import current_context_id
 from servers.kernel.idempotency import request_hash
 from servers.kernel.money import Money
-from servers.payment import fees, handlers
+from servers.payment import fees, handlers, settlement
 from servers.payment.domain import (TOPUP_MERCHANT_ID, CardRef, Instruction, MemberTransfer, Payment, PaymentMethod, PayOrder, Refund,
                                     TopUp, Withdrawal)
 from servers.payment.ports import LedgerPort, PaymentTool, UnitOfWork
@@ -116,3 +119,38 @@ class FeePlanServicer(rpc.FeePlanServiceServicer):
 
     async def GetFeePlan(self, request, context):
         return api.GetFeePlanResponse(plan=fee_plan_pb(await handlers.get_fee_plan(self.uow, request.merchant_id, request.version)))
+
+
+def settlement_batch_pb(b: settlement.Batch) -> pb.SettlementBatch:
+    return pb.SettlementBatch(batch_id=b.batch_id, merchant_id=b.merchant_id, cutoff_time=_ts(b.cutoff_time),
+                              gross=settlement.money(b, b.gross_minor).to_proto(), fees=settlement.money(b, b.fees_minor).to_proto(),
+                              refunds=settlement.money(b, b.refunds_minor).to_proto(), net=settlement.money(b, b.net_minor).to_proto(),
+                              line_count=b.line_count, state=int(b.state), create_time=_ts(b.create_time))
+
+
+class SettlementServicer(rpc.SettlementServiceServicer):
+    def __init__(self, uow: settlement.SettlementUnitOfWork, locks: settlement.Locks, ledger: settlement.SettlementLedger):
+        self.uow, self.locks, self.ledger = uow, locks, ledger
+
+    async def CreateSettlementBatch(self, request, context):
+        cutoff = request.cutoff_time.ToDatetime(tzinfo=dt.timezone.utc) if request.HasField("cutoff_time") else None
+        cmd = settlement.CreateBatch(request.request_id, request_hash(request), request.merchant_id, cutoff)
+        batch = await settlement.create_batch(self.uow, self.locks, self.ledger, cmd)
+        return api.CreateSettlementBatchResponse(batch=settlement_batch_pb(batch))
+
+    async def GetSettlementBatch(self, request, context):
+        return api.GetSettlementBatchResponse(batch=settlement_batch_pb(await settlement.get_batch(self.uow, request.batch_id)))
+
+    async def ListSettlementBatches(self, request, context):
+        batches, token = await settlement.list_batches(self.uow, request.merchant_id, request.page_size, request.page_token)
+        return api.ListSettlementBatchesResponse(batches=[settlement_batch_pb(b) for b in batches], next_page_token=token)
+
+    async def GetSettlementReport(self, request, context):
+        csv = await settlement.report(self.uow, request.batch_id)
+        return httpbody_pb2.HttpBody(content_type="text/csv; charset=utf-8", data=csv.encode())
+
+    async def SetSettlementConfig(self, request, context):
+        mode = settlement.SettlementMode(request.mode)
+        at = await settlement.set_mode(self.uow, request.merchant_id, mode)
+        return api.SetSettlementConfigResponse(config=pb.SettlementConfig(merchant_id=request.merchant_id, mode=int(mode),
+                                                                          update_time=_ts(at)))

@@ -72,19 +72,20 @@ async def test_grpc_bad_input_is_invalid_argument_with_bad_request(via_envoy):
 async def test_every_service_is_healthy_and_operations_not_landed_yet_answer_unimplemented(edge, rest):
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-    from paymesh.payment.v1 import payment_service_pb2 as payment_api
+    from paymesh.channel.v1 import channel_service_pb2 as channel_api
 
     async with grpc.aio.insecure_channel(edge) as channel:
         for svc in ("trade", "risk", "payment", "channel", "ledger", "ufs", "ues"):
             reply = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), metadata=(("x-paymesh-service", svc),))
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
-        with pytest.raises(grpc.aio.AioRpcError) as err:  # settlement is the issue after the payment engine
-            await channel.unary_unary("/paymesh.payment.v1.SettlementService/GetSettlementBatch",
-                                      request_serializer=payment_api.GetSettlementBatchRequest.SerializeToString,
-                                      response_deserializer=payment_api.GetSettlementBatchResponse.FromString)(
-                payment_api.GetSettlementBatchRequest(batch_id="stb_x"))
+        with pytest.raises(grpc.aio.AioRpcError) as err:  # statement import is the reconciliation issue
+            await channel.unary_unary("/paymesh.channel.v1.ChannelStatementService/ImportStatement",
+                                      request_serializer=channel_api.ImportStatementRequest.SerializeToString,
+                                      response_deserializer=channel_api.ImportStatementResponse.FromString)(
+                channel_api.ImportStatementRequest(channel_id="ch_x", statement_date="2026-01-01", source=1, request_id="r1"))
         assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    r = rest.get("/v1/settlement-batches/stb_x")
+    r = rest.post("/v1/channels/ch_x/statements", json={"statement_date": "2026-01-01", "source": "STATEMENT_SOURCE_CHANNEL_FETCH",
+                                                          "request_id": "r1"})
     assert r.status_code == 501 and r.headers["content-type"].startswith("application/json")
 
 

@@ -54,6 +54,12 @@ class SettlementBatchState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SETTLEMENT_BATCH_STATE_OPEN: _ClassVar[SettlementBatchState]
     SETTLEMENT_BATCH_STATE_SETTLED: _ClassVar[SettlementBatchState]
     SETTLEMENT_BATCH_STATE_CANCELLED: _ClassVar[SettlementBatchState]
+
+class SettlementMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SETTLEMENT_MODE_UNSPECIFIED: _ClassVar[SettlementMode]
+    SETTLEMENT_MODE_MANUAL: _ClassVar[SettlementMode]
+    SETTLEMENT_MODE_AUTO: _ClassVar[SettlementMode]
 PAYMENT_METHOD_UNSPECIFIED: PaymentMethod
 PAYMENT_METHOD_BALANCE: PaymentMethod
 PAYMENT_METHOD_CARD_3DS: PaymentMethod
@@ -82,6 +88,9 @@ SETTLEMENT_BATCH_STATE_UNSPECIFIED: SettlementBatchState
 SETTLEMENT_BATCH_STATE_OPEN: SettlementBatchState
 SETTLEMENT_BATCH_STATE_SETTLED: SettlementBatchState
 SETTLEMENT_BATCH_STATE_CANCELLED: SettlementBatchState
+SETTLEMENT_MODE_UNSPECIFIED: SettlementMode
+SETTLEMENT_MODE_MANUAL: SettlementMode
+SETTLEMENT_MODE_AUTO: SettlementMode
 
 class Payment(_message.Message):
     __slots__ = ("payment_id", "request_id", "kind", "order_id", "merchant_id", "payer_member_id", "amount", "fee", "method", "state", "failure_reason", "context_id", "create_time", "update_time", "ledger_transfer_ids", "fee_plan_version", "original_payment_id", "refunded", "to_member_id", "instructions", "captured", "review_reason", "duplicate_of", "late_capture")
@@ -188,6 +197,16 @@ class FeePlan(_message.Message):
     rules: _containers.RepeatedCompositeFieldContainer[FeeRule]
     create_time: _timestamp_pb2.Timestamp
     def __init__(self, merchant_id: _Optional[str] = ..., version: _Optional[int] = ..., rules: _Optional[_Iterable[_Union[FeeRule, _Mapping]]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SettlementConfig(_message.Message):
+    __slots__ = ("merchant_id", "mode", "update_time")
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    merchant_id: str
+    mode: SettlementMode
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, merchant_id: _Optional[str] = ..., mode: _Optional[_Union[SettlementMode, str]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SettlementBatch(_message.Message):
     __slots__ = ("batch_id", "merchant_id", "cutoff_time", "gross", "fees", "refunds", "net", "line_count", "state", "create_time")

@@ -1,6 +1,7 @@
 import datetime
 
 from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from paymesh.channel.v1 import channel_pb2 as _channel_pb2
 from paymesh.common.v1 import money_pb2 as _money_pb2
@@ -208,6 +209,26 @@ class GetSettlementBatchResponse(_message.Message):
     BATCH_FIELD_NUMBER: _ClassVar[int]
     batch: _payment_pb2.SettlementBatch
     def __init__(self, batch: _Optional[_Union[_payment_pb2.SettlementBatch, _Mapping]] = ...) -> None: ...
+
+class SetSettlementConfigRequest(_message.Message):
+    __slots__ = ("merchant_id", "mode")
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    merchant_id: str
+    mode: _payment_pb2.SettlementMode
+    def __init__(self, merchant_id: _Optional[str] = ..., mode: _Optional[_Union[_payment_pb2.SettlementMode, str]] = ...) -> None: ...
+
+class SetSettlementConfigResponse(_message.Message):
+    __slots__ = ("config",)
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    config: _payment_pb2.SettlementConfig
+    def __init__(self, config: _Optional[_Union[_payment_pb2.SettlementConfig, _Mapping]] = ...) -> None: ...
+
+class GetSettlementReportRequest(_message.Message):
+    __slots__ = ("batch_id",)
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    batch_id: str
+    def __init__(self, batch_id: _Optional[str] = ...) -> None: ...
 
 class ListSettlementBatchesRequest(_message.Message):
     __slots__ = ("merchant_id", "page_size", "page_token")

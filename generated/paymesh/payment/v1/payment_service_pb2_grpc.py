@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from paymesh.payment.v1 import payment_service_pb2 as paymesh_dot_payment_dot_v1_dot_payment__service__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -561,6 +562,16 @@ class SettlementServiceStub:
                 request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListSettlementBatchesRequest.SerializeToString,
                 response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListSettlementBatchesResponse.FromString,
                 _registered_method=True)
+        self.SetSettlementConfig = channel.unary_unary(
+                '/paymesh.payment.v1.SettlementService/SetSettlementConfig',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetSettlementConfigRequest.SerializeToString,
+                response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetSettlementConfigResponse.FromString,
+                _registered_method=True)
+        self.GetSettlementReport = channel.unary_unary(
+                '/paymesh.payment.v1.SettlementService/GetSettlementReport',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementReportRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
 
 
 class SettlementServiceServicer:
@@ -588,6 +599,24 @@ class SettlementServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetSettlementConfig(self, request, context):
+        """Sets a merchant's settlement mode (MANUAL by default; AUTO settles on each successful payment).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSettlementReport(self, request, context):
+        """The settlement report of a batch, as CSV (text/csv): a header, then one line per payment:
+        payment_id, order_id, amount, fee, refunded, net, currency (amounts in minor units).
+        Errors: NOT_FOUND.
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+        buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SettlementServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -605,6 +634,16 @@ def add_SettlementServiceServicer_to_server(servicer, server):
                     servicer.ListSettlementBatches,
                     request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListSettlementBatchesRequest.FromString,
                     response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListSettlementBatchesResponse.SerializeToString,
+            ),
+            'SetSettlementConfig': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetSettlementConfig,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetSettlementConfigRequest.FromString,
+                    response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetSettlementConfigResponse.SerializeToString,
+            ),
+            'GetSettlementReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSettlementReport,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementReportRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -689,6 +728,60 @@ class SettlementService:
             '/paymesh.payment.v1.SettlementService/ListSettlementBatches',
             paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListSettlementBatchesRequest.SerializeToString,
             paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListSettlementBatchesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetSettlementConfig(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.SettlementService/SetSettlementConfig',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetSettlementConfigRequest.SerializeToString,
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.SetSettlementConfigResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSettlementReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.SettlementService/GetSettlementReport',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementReportRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
             insecure,
