@@ -96,7 +96,8 @@ async def test_auto_mode_settles_each_successful_payment(rest, ids):
 
     async def settled():
         batches = rest.get("/v1/settlement-batches", params={"merchant_id": merchant}).json().get("batches", [])
-        return batches if sum(int(b["net"]["amountMinor"]) for b in batches) == 500 else None
+        done = all(b["state"] == "SETTLEMENT_BATCH_STATE_SETTLED" for b in batches)  # OPEN until the ledger booked it
+        return batches if done and sum(int(b["net"]["amountMinor"]) for b in batches) == 500 else None
     batches = await eventually(settled)
     assert batches and all(b["state"] == "SETTLEMENT_BATCH_STATE_SETTLED" for b in batches)
     lines = [line for b in batches for line in rest.get(f"/v1/settlement-batches/{b['batchId']}/report").text.splitlines()[1:]]
