@@ -57,7 +57,7 @@ async def pg(env):
     await conn.close()
 
 
-async def eventually(check, timeout_s: float = 10.0, interval_s: float = 0.1):
+async def eventually(check, timeout_s: float = 20.0, interval_s: float = 0.1):
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         result = await check()

@@ -42,7 +42,7 @@ async def _final(rest, payment_id: str) -> dict:
     async def done():
         p = rest.get(f"/v1/payments/{payment_id}").json()["payment"]
         return p if p["state"] in FINAL else None
-    result = await eventually(done, timeout_s=20, interval_s=0.2)
+    result = await eventually(done, timeout_s=45, interval_s=0.2)
     assert result, rest.get(f"/v1/payments/{payment_id}").json()
     return result
 

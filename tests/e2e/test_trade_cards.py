@@ -44,7 +44,7 @@ async def _state(rest, order_id: str, wanted: str) -> dict:
     async def reached():
         o = rest.get(f"/v1/orders/{order_id}").json()
         return o if o["order"]["state"] == wanted else None
-    found = await eventually(reached, timeout_s=20, interval_s=0.2)
+    found = await eventually(reached, timeout_s=45, interval_s=0.2)
     assert found, rest.get(f"/v1/orders/{order_id}").json()
     return found
 
