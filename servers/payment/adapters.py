@@ -370,23 +370,20 @@ class GrpcTrail:
         self.mesh = mesh
 
     async def transfers(self, payment_id: str) -> list:
-        out, token = [], ""
-        while True:
-            reply = await self.mesh.ledger.ListTransfers(ledger_api.ListTransfersRequest(payment_id=payment_id, page_size=1000,
-                                                                                         page_token=token))
-            out += list(reply.transfers)
-            token = reply.next_page_token
-            if not token:
-                return out
+        return await _every_page(self.mesh.ledger.ListTransfers, ledger_api.ListTransfersRequest, "transfers", payment_id)
 
     async def inst_orders(self, payment_id: str) -> list:
         from paymesh.channel.v1 import channel_service_pb2 as channel_api
 
-        out, token = [], ""
-        while True:
-            reply = await self.mesh.channel.ListInstOrders(channel_api.ListInstOrdersRequest(payment_id=payment_id, page_size=1000,
-                                                                                             page_token=token))
-            out += list(reply.inst_orders)
-            token = reply.next_page_token
-            if not token:
-                return out
+        return await _every_page(self.mesh.channel.ListInstOrders, channel_api.ListInstOrdersRequest, "inst_orders", payment_id)
+
+
+async def _every_page(call, request_type, field: str, payment_id: str) -> list:
+    """Follows AIP-158 page tokens to the end, 1000 items a page."""
+    out, token = [], ""
+    while True:
+        reply = await call(request_type(payment_id=payment_id, page_size=1000, page_token=token))
+        out += list(getattr(reply, field))
+        token = reply.next_page_token
+        if not token:
+            return out

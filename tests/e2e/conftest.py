@@ -92,3 +92,17 @@ async def simulated_channel(via_envoy, stack, ids, routes: list, payouts: bool =
             name=ids("rule").lower(), priority=10, conditions=conditions, channel_ids=[channel],
             strategy=pb.ROUTING_STRATEGY_PRIORITY)))
     return channel
+
+
+async def payment_outcome(rest, payment_id: str, states=("PAYMENT_STATE_SUCCEEDED", "PAYMENT_STATE_FAILED")) -> dict:
+    """The payment once it reaches one of `states` (asynchronous channel verdicts, events)."""
+    async def done():
+        p = rest.get(f"/v1/payments/{payment_id}").json()["payment"]
+        return p if p["state"] in states else None
+    result = await eventually(done, timeout_s=45, interval_s=0.2)
+    assert result, rest.get(f"/v1/payments/{payment_id}").json()
+    return result
+
+
+def transfers_of(rest, payment_id: str) -> list[dict]:
+    return rest.get("/v1/ledger/transfers", params={"payment_id": payment_id}).json().get("transfers", [])

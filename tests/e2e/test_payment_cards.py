@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from paymesh.channel.v1 import channel_pb2 as pb
-from tests.e2e.conftest import eventually, simulated_channel
+from tests.e2e.conftest import payment_outcome as _final, simulated_channel
 
 CARD = {"card_no_ticket": "P_test_card_ticket", "card_org": "VISA", "card_bin": "411111", "card_last4": "1111",
         "expiry_month": 12, "expiry_year": 2030}
@@ -32,15 +32,6 @@ def _pay(rest, ids, merchant: str, member: str, amount: int, parts: list | None 
     r = rest.post("/v1/payments", json=body)
     assert r.status_code == 200, r.text
     return r.json()["payment"]
-
-
-async def _final(rest, payment_id: str) -> dict:
-    async def done():
-        p = rest.get(f"/v1/payments/{payment_id}").json()["payment"]
-        return p if p["state"] in ("PAYMENT_STATE_SUCCEEDED", "PAYMENT_STATE_FAILED") else None
-    result = await eventually(done, timeout_s=45, interval_s=0.2)
-    assert result, rest.get(f"/v1/payments/{payment_id}").json()
-    return result
 
 
 async def test_card_payment_succeeds_asynchronously_and_books_channel_clearing(rest, ids, merchant):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.e2e import test_payment_cards as cards
-from tests.e2e.conftest import eventually
+from tests.e2e.conftest import payment_outcome, transfers_of as _transfers
 
 _money, _pay = cards._money, cards._pay
 merchant = cards.merchant  # the fixture: a fresh merchant routed to a fresh simulated channel with magic amounts
@@ -16,16 +16,7 @@ SETTLED = ("PAYMENT_STATE_SUCCEEDED", "PAYMENT_STATE_FAILED", "PAYMENT_STATE_REV
 
 
 async def _settled(rest, payment_id: str) -> dict:
-    async def done():
-        p = rest.get(f"/v1/payments/{payment_id}").json()["payment"]
-        return p if p["state"] in SETTLED else None
-    result = await eventually(done, timeout_s=45, interval_s=0.2)
-    assert result, rest.get(f"/v1/payments/{payment_id}").json()
-    return result
-
-
-def _transfers(rest, payment_id: str) -> list[dict]:
-    return rest.get("/v1/ledger/transfers", params={"payment_id": payment_id}).json().get("transfers", [])
+    return await payment_outcome(rest, payment_id, SETTLED)
 
 
 def _verify_ok(rest) -> None:

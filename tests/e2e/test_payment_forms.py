@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from paymesh.channel.v1 import channel_pb2 as pb
-from tests.e2e.conftest import eventually, simulated_channel
+from tests.e2e.conftest import payment_outcome as _final, simulated_channel, transfers_of as _transfers
 
 CARD = {"card_no_ticket": "P_test_card_ticket", "card_org": "VISA", "card_bin": "411111", "card_last4": "1111",
         "expiry_month": 12, "expiry_year": 2030}
-FINAL = ("PAYMENT_STATE_SUCCEEDED", "PAYMENT_STATE_FAILED")
 
 
 def _money(amount: int) -> dict:
@@ -36,19 +35,6 @@ def _wallet(rest, member: str) -> dict:
 
 def _fund(rest, ids, member: str, amount: int) -> None:
     rest.post(f"/v1/ledger/wallets/{member}:topUp", json={"request_id": ids("f"), "amount": _money(amount)}).raise_for_status()
-
-
-async def _final(rest, payment_id: str) -> dict:
-    async def done():
-        p = rest.get(f"/v1/payments/{payment_id}").json()["payment"]
-        return p if p["state"] in FINAL else None
-    result = await eventually(done, timeout_s=45, interval_s=0.2)
-    assert result, rest.get(f"/v1/payments/{payment_id}").json()
-    return result
-
-
-def _transfers(rest, payment_id: str) -> list[dict]:
-    return rest.get("/v1/ledger/transfers", params={"payment_id": payment_id}).json().get("transfers", [])
 
 
 def _verified(rest) -> bool:
