@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fpaymesh/common/v1/options.proto\x12\x11paymesh.common.v1\x1a google/protobuf/descriptor.proto\"\xcf\x01\n\nFieldRules\x12\x10\n\x08required\x18\x01 \x01(\x08\x12\x0f\n\x07min_len\x18\x02 \x01(\r\x12\x0f\n\x07max_len\x18\x03 \x01(\r\x12\x0f\n\x07pattern\x18\x04 \x01(\t\x12\x14\n\x07min_int\x18\x05 \x01(\x03H\x00\x88\x01\x01\x12\x14\n\x07max_int\x18\x06 \x01(\x03H\x01\x88\x01\x01\x12\x0f\n\x07gt_zero\x18\x07 \x01(\x08\x12\x14\n\x0c\x64\x65\x66ined_only\x18\x08 \x01(\x08\x12\x11\n\tmax_items\x18\t \x01(\rB\n\n\x08_min_intB\n\n\x08_max_int\"1\n\tSensitive\x12\x11\n\tdata_type\x18\x01 \x01(\t\x12\x11\n\ttemporary\x18\x02 \x01(\x08:M\n\x05rules\x12\x1d.google.protobuf.FieldOptions\x18\xb9\x8e\x03 \x01(\x0b\x32\x1d.paymesh.common.v1.FieldRules:P\n\tsensitive\x12\x1d.google.protobuf.FieldOptions\x18\xba\x8e\x03 \x01(\x0b\x32\x1c.paymesh.common.v1.SensitiveB\x1cZ\x1apaymesh/common/v1;commonv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fpaymesh/common/v1/options.proto\x12\x11paymesh.common.v1\x1a google/protobuf/descriptor.proto\"\xcf\x01\n\nFieldRules\x12\x10\n\x08required\x18\x01 \x01(\x08\x12\x0f\n\x07min_len\x18\x02 \x01(\r\x12\x0f\n\x07max_len\x18\x03 \x01(\r\x12\x0f\n\x07pattern\x18\x04 \x01(\t\x12\x14\n\x07min_int\x18\x05 \x01(\x03H\x00\x88\x01\x01\x12\x14\n\x07max_int\x18\x06 \x01(\x03H\x01\x88\x01\x01\x12\x0f\n\x07gt_zero\x18\x07 \x01(\x08\x12\x14\n\x0c\x64\x65\x66ined_only\x18\x08 \x01(\x08\x12\x11\n\tmax_items\x18\t \x01(\rB\n\n\x08_min_intB\n\n\x08_max_int\"1\n\tSensitive\x12\x11\n\tdata_type\x18\x01 \x01(\t\x12\x11\n\ttemporary\x18\x02 \x01(\x08\")\n\x08\x45xposure\x12\x0e\n\x06public\x18\x01 \x01(\x08\x12\r\n\x05scope\x18\x02 \x01(\t:M\n\x05rules\x12\x1d.google.protobuf.FieldOptions\x18\xb9\x8e\x03 \x01(\x0b\x32\x1d.paymesh.common.v1.FieldRules:P\n\tsensitive\x12\x1d.google.protobuf.FieldOptions\x18\xba\x8e\x03 \x01(\x0b\x32\x1c.paymesh.common.v1.Sensitive:O\n\x08\x65xposure\x12\x1e.google.protobuf.MethodOptions\x18\xbb\x8e\x03 \x01(\x0b\x32\x1b.paymesh.common.v1.ExposureB\x1cZ\x1apaymesh/common/v1;commonv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,4 +37,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FIELDRULES']._serialized_end=296
   _globals['_SENSITIVE']._serialized_start=298
   _globals['_SENSITIVE']._serialized_end=347
+  _globals['_EXPOSURE']._serialized_start=349
+  _globals['_EXPOSURE']._serialized_end=390
 # @@protoc_insertion_point(module_scope)

@@ -8,6 +8,8 @@ RULES_FIELD_NUMBER: _ClassVar[int]
 rules: _descriptor.FieldDescriptor
 SENSITIVE_FIELD_NUMBER: _ClassVar[int]
 sensitive: _descriptor.FieldDescriptor
+EXPOSURE_FIELD_NUMBER: _ClassVar[int]
+exposure: _descriptor.FieldDescriptor
 
 class FieldRules(_message.Message):
     __slots__ = ("required", "min_len", "max_len", "pattern", "min_int", "max_int", "gt_zero", "defined_only", "max_items")
@@ -38,3 +40,11 @@ class Sensitive(_message.Message):
     data_type: str
     temporary: bool
     def __init__(self, data_type: _Optional[str] = ..., temporary: _Optional[bool] = ...) -> None: ...
+
+class Exposure(_message.Message):
+    __slots__ = ("public", "scope")
+    PUBLIC_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    public: bool
+    scope: str
+    def __init__(self, public: _Optional[bool] = ..., scope: _Optional[str] = ...) -> None: ...
