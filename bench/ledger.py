@@ -1,8 +1,8 @@
 """Ledger benchmark on real PostgreSQL (durable: fsync and synchronous commit on, unless --pg-fast).
 
-    python bench/ledger.py [--seconds 6] [--concurrency 4] [--pg-fast]
+    python bench/ledger.py [--seconds 6] [--concurrency 4] [--pg-fast] [--port-base 33500] [--only NAME,...]
 
-Starts its own PostgreSQL (port base 33500, data in .paymesh-bench-ledger/) and drives the
+Starts its own PostgreSQL (port base 33500 unless --port-base, data in .paymesh-bench-ledger/) and drives the
 LedgerServicer in-process (idempotency, validation-free proto translation, SQL; no network
 hop), measuring:
   1. transfers/s, one leg per CreateTransfers                 (cold wallet → hot merchant)
@@ -11,6 +11,9 @@ hop), measuring:
   4. concurrent credits/s to ONE account: the hot path (buffered deltas) vs the baseline
      of a cold account (every credit takes the one row lock), same run, same load
   5. VerifyLedger duration over everything booked, which must pass
+Each measure also reports the CPU it cost per unit (this process + every PostgreSQL
+process, from /proc): on a shared, loaded machine throughput says little, CPU ms per
+transfer says what 2 idle cores could do (2000 / ms, fsync latency amortized by concurrency).
 Prints a table and ends with one JSON line.
 """
 from __future__ import annotations
@@ -40,6 +43,27 @@ def rid(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex}"
 
 
+def cpu_seconds(postmaster: int | None) -> float:
+    """CPU time used so far by this process and by the PostgreSQL server (postmaster + children)."""
+    total = time.process_time()
+    if postmaster:
+        tick = os.sysconf("SC_CLK_TCK")
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat.parent.name) == postmaster or int(fields[1]) == postmaster:
+                total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def postmaster_pid(home: Path) -> int | None:
+    for pid_file in home.rglob("postmaster.pid"):
+        return int(pid_file.read_text().split()[0])
+    return None
+
+
 async def run_for(seconds: float, concurrency: int, op) -> tuple[int, float]:
     """Runs `op(worker, i)` in `concurrency` loops for `seconds`; returns (units done, elapsed)."""
     done = 0
@@ -64,7 +88,7 @@ async def bench(args) -> dict:
     from servers.ledger.servicer import LedgerServicer
     from servers.ledger.workers import RollUp
 
-    env = {"PAYMESH_PORT_BASE": str(PORT_BASE)}
+    env = {"PAYMESH_PORT_BASE": str(args.port_base)}
     url = local_defaults(env)["database_url"].reveal()
     db = await kdb.connect(url, "ledger_bench", ROOT / "servers" / "ledger" / "migrations", pool_size=args.concurrency)
     ledger = LedgerServicer(db)
@@ -92,7 +116,8 @@ async def bench(args) -> dict:
     merchants = [await open_(2, f"shop{i}", 2) for i in range(args.concurrency)]
     hot = await open_(2, "hot-shop", 2)          # merchant pending settlement: hot by default
     cold = await open_(2, "cold-shop", 3)        # merchant settled: cold, every credit locks the row
-    rows, figures = [], {}
+    rows, figures, cpu_ms = [], {}, {}
+    postmaster = postmaster_pid(args.home)
 
     def leg(debit: str, credit: str, pending: bool = False) -> api.TransferLeg:
         return api.TransferLeg(debit_account_id=debit, credit_account_id=credit, amount=eur(1), business_code="PAYMENT", pending=pending)
@@ -123,8 +148,11 @@ async def bench(args) -> dict:
                            ("hold → post pairs/s", hold_post, "pairs"),
                            ("credits/s to one account, baseline (row lock)", credits_to(cold), "credits"),
                            ("credits/s to one account, hot (buffered)", credits_to(hot), "credits")):
+        cpu_before = cpu_seconds(postmaster)
         done, elapsed = await run_for(args.seconds, args.concurrency, op)
-        rows.append((name, done / elapsed, f"{done} {unit} in {elapsed:.1f}s"))
+        cpu_ms[name] = round((cpu_seconds(postmaster) - cpu_before) * 1000 / max(done, 1), 3)
+        rows.append((name, done / elapsed, f"{done} {unit} in {elapsed:.1f}s, CPU {cpu_ms[name]:.2f} ms/{unit[:-1]}"
+                     f" (≈ {2000 / cpu_ms[name] if cpu_ms[name] else 0:,.0f}/s on 2 idle cores)"))
         figures[name] = round(done / elapsed, 1)
 
     stop.set()
@@ -146,6 +174,12 @@ async def bench(args) -> dict:
             "hold_post_pairs_per_s": figures["hold → post pairs/s"],
             "hot_account_credits_per_s": hot_s, "baseline_row_lock_credits_per_s": cold_s,
             "hot_vs_baseline": round(hot_s / cold_s, 2) if cold_s else None,
+            "cpu_ms_per_transfer_single": cpu_ms["transfers/s, single leg"],
+            "cpu_ms_per_transfer_batched": cpu_ms[f"transfers/s, batched ({BATCH_LEGS} legs)"],
+            "cpu_ms_per_hold_post_pair": cpu_ms["hold → post pairs/s"],
+            "cpu_ms_per_hot_credit": cpu_ms["credits/s to one account, hot (buffered)"],
+            "cpu_ms_per_baseline_credit": cpu_ms["credits/s to one account, baseline (row lock)"],
+            "load_avg_1m": round(os.getloadavg()[0], 2),
             "verify_s": round(verify_s, 3), "verify_ok": verify.ok}
 
 
@@ -153,19 +187,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--port-base", type=int, default=PORT_BASE, help="PostgreSQL's port base (a free one per engineer)")
     parser.add_argument("--pg-fast", action="store_true", help="fsync off (the test tiers' setting): the CPU-bound ceiling")
     args = parser.parse_args()
     from servers.stack import components, runner
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMESH_")}
-    env.update({"PAYMESH_HOME": str(ROOT / ".paymesh-bench-ledger"), "PAYMESH_PORT_BASE": str(PORT_BASE), "PAYMESH_LOG_LEVEL": "WARNING",
+    env.update({"PAYMESH_HOME": str(ROOT / (".paymesh-bench-ledger" if args.port_base == PORT_BASE else f".paymesh-bench-ledger-{args.port_base}")), "PAYMESH_PORT_BASE": str(args.port_base), "PAYMESH_LOG_LEVEL": "WARNING",
                 "PAYMESH_PG_FAST": "1" if args.pg_fast else "0"})
     plan = components.plan(env, {"postgres"})
     runner.down(plan, say=lambda _: None)
     shutil.rmtree(plan.home, ignore_errors=True)
     plan = components.plan(env, {"postgres"})
-    print(f"starting PostgreSQL for the ledger bench (port base {PORT_BASE}) ...", flush=True)
+    print(f"starting PostgreSQL for the ledger bench (port base {args.port_base}) ...", flush=True)
     runner.up(plan, say=lambda _: None, timeout_s=120)
+    args.home = plan.home
     try:
         result = asyncio.run(bench(args))
     finally:

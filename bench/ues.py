@@ -1,6 +1,6 @@
 """UES benchmark: the real service (subprocess, PostgreSQL durable, Redis) through the gRPC client.
 
-    python bench/ues.py [--seconds 4] [--batch 1000] [--calls 1500]
+    python bench/ues.py [--seconds 4] [--batch 1000] [--calls 1500] [--port-base 36700]
 
 Starts PostgreSQL, Redis and `python -m servers.ues` (port base 36700, data in
 .paymesh-bench-ues/), then measures:
@@ -139,19 +139,20 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--calls", type=int, default=1500)
+    parser.add_argument("--port-base", type=int, default=PORT_BASE, help="port base of the bench stack (default %(default)s)")
     args = parser.parse_args()
     from servers.kernel.settings import port
     from servers.stack import components, runner
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMESH_")}
-    env.update({"PAYMESH_HOME": str(ROOT / ".paymesh-bench-ues"), "PAYMESH_PORT_BASE": str(PORT_BASE), "PAYMESH_LOG_LEVEL": "WARNING",
+    env.update({"PAYMESH_HOME": str(ROOT / ".paymesh-bench-ues"), "PAYMESH_PORT_BASE": str(args.port_base), "PAYMESH_LOG_LEVEL": "WARNING",
                 "PAYMESH_OTLP_ENDPOINT": "", "PAYMESH_UES_ACCESS_POLICIES": "bench:*:encrypt,decrypt"})
     parts = {"postgres", "redis", "ues"}
     plan = components.plan(env, parts)
     runner.down(plan, say=lambda _: None)
     shutil.rmtree(plan.home, ignore_errors=True)
     plan = components.plan(env, parts)
-    print(f"starting PostgreSQL, Redis and UES for the bench (port base {PORT_BASE}) ...", flush=True)
+    print(f"starting PostgreSQL, Redis and UES for the bench (port base {args.port_base}) ...", flush=True)
     runner.up(plan, say=lambda _: None, timeout_s=180)
     try:
         figures = asyncio.run(bench(args, f"127.0.0.1:{port('ues', env)}"))

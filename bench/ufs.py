@@ -2,7 +2,7 @@
 through Envoy + UFS (REST, streamed both ways) against direct to S3 with the minio SDK in
 the same run (the baseline), plus the UFS server's peak RSS and its growth over idle.
 
-    PAYMESH_TEST_PORT_SHIFT=4000 .venv/bin/python bench/ufs.py [--gigabyte] [--encrypt] [--repeat 3]
+    PAYMESH_TEST_PORT_SHIFT=4000 .venv/bin/python bench/ufs.py [--gigabyte] [--encrypt] [--repeat 3] [--port-base N]
 """
 from __future__ import annotations
 
@@ -134,12 +134,13 @@ def main() -> None:
     parser.add_argument("--gigabyte", action="store_true", help="also 1 GB files")
     parser.add_argument("--encrypt", action="store_true", help="UFS uploads with x-ufs-encrypt: true")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size below 1 GB (best is kept)")
+    parser.add_argument("--port-base", type=int, default=0, help="port base of the bench stack (default 26500 + PAYMESH_TEST_PORT_SHIFT)")
     args = parser.parse_args()
     from servers.stack import components, runner
     from tests.conftest import stack_env
 
     env = stack_env("e2e")
-    base = 26500 + int(os.environ.get("PAYMESH_TEST_PORT_SHIFT", "0"))
+    base = args.port_base or 26500 + int(os.environ.get("PAYMESH_TEST_PORT_SHIFT", "0"))
     env.update(PAYMESH_PORT_BASE=str(base), PAYMESH_HOME=str(ROOT / ".paymesh-test" / f"bench-ufs-{base}"))
     plan = components.plan(env, PARTS)
     runner.down(plan, say=lambda _: None)

@@ -3,6 +3,9 @@
     paymesh up | down | status             the whole local stack
     paymesh trace <context-id>             span tree of one flow
     paymesh ledger ...                     see clients/cli_<service>.py
+    paymesh settlement ...                 settlement batches, configs, disputes (clients/cli_settlement.py)
+    paymesh integrity                      cross-service integrity monitor (clients/integrity.py)
+    paymesh gateway keys|limits|usage      merchant API keys, rate limits, metering (clients/cli_gateway.py)
 """
 from __future__ import annotations
 
@@ -90,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     trace.set_defaults(func=cmd_trace)
     for module in _plugins():
         module.register(sub)
+    from clients import integrity
+
+    integrity.register(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -6,10 +6,21 @@
     paymesh channel map ID CODE RESULT [--retryable]          e.g. map sim_a 91 CHANNEL_UNAVAILABLE --retryable
     paymesh channel rule NAME CH1,CH2 [--priority 10 --strategy lowest_fee --merchant M ...]
     paymesh channel explain --amount 1000 --currency EUR [--merchant M --org visa --verification three_ds]
+
+`paymesh recon ...` — channel statements and reconciliation (ReconciliationService).
+
+    paymesh recon import CHANNEL DATE [--replace]          fetch + import the channel's statement of DATE
+    paymesh recon run CHANNEL DATE [--rerun]               reconcile (cases + automatic resolution)
+    paymesh recon summary CHANNEL DATE [--csv]             matched / each difference class
+    paymesh recon cases [--channel C --date D --state open --kind amount_mismatch]
+    paymesh recon propose CASE AMOUNT NOTE --operator ME   manual adjustment (signed: + clearing → suspense)
+    paymesh recon approve CASE --operator OTHER            maker-checker: not the proposer
+    paymesh recon writeoff CASE NOTE --operator ME
 """
 from __future__ import annotations
 
 import asyncio
+import sys
 import uuid
 
 from google.protobuf import json_format
@@ -115,3 +126,98 @@ def register(sub) -> None:
             args.method = ["card"]
         return asyncio.run(_run(args))
     ch.set_defaults(func=run)
+    _register_recon(sub)
+
+
+async def _run_recon(args) -> int:
+    from clients.services import Mesh
+    from paymesh.channel.v1 import channel_pb2 as pb, channel_service_pb2 as api, reconciliation_pb2 as rc
+    from servers.kernel.settings import CommonSettings
+
+    import grpc
+
+    from clients.channel import error_reason
+
+    mesh = Mesh({"channel": args.via or CommonSettings.from_env("cli").channel_addr}, traced=False)
+    rid = lambda: f"cli-{uuid.uuid4()}"  # noqa: E731
+    try:
+        return await _recon_action(args, mesh, pb, api, rc, rid)
+    except grpc.aio.AioRpcError as exc:
+        print(f"{exc.code().name} {error_reason(exc) or ''}: {exc.details()}", file=sys.stderr)
+        return 1
+    finally:
+        await mesh.close()
+
+
+async def _recon_action(args, mesh, pb, api, rc, rid) -> int:
+    a = args.action
+    if a == "import":
+        _print(await mesh.statements.ImportStatement(api.ImportStatementRequest(
+            channel_id=args.channel, statement_date=args.date, source=pb.STATEMENT_SOURCE_CHANNEL_FETCH, replace=args.replace,
+            request_id=rid())))
+    elif a == "run":
+        _print(await mesh.recon.RunReconciliation(rc.RunReconciliationRequest(channel_id=args.channel, statement_date=args.date,
+                                                                               rerun=args.rerun, request_id=rid())))
+    elif a == "summary":
+        req = dict(channel_id=args.channel, statement_date=args.date)
+        if args.csv:
+            print((await mesh.recon.GetReconciliationReport(rc.GetReconciliationReportRequest(**req))).data.decode(), end="")
+        else:
+            summary = await mesh.recon.GetReconciliationSummary(rc.GetReconciliationSummaryRequest(**req))
+            run = summary.run
+            print(f"{run.channel_id} {run.statement_date}: {run.line_count} lines, run {run.run_id}")
+            for t in run.totals:
+                amounts = ", ".join(f"{m.amount_minor} {m.currency_code}" for m in t.amounts)
+                print(f"  {t.class_name:16} {t.count:>10}  {amounts}")
+            print(f"  open cases {summary.open_cases}, closed {summary.closed_cases}")
+    elif a == "cases":
+        reply = await mesh.recon.ListReconciliationCases(rc.ListReconciliationCasesRequest(
+            channel_id=args.channel, statement_date=args.date, page_size=args.limit,
+            state=rc.CaseState.Value(f"CASE_STATE_{args.state.upper()}") if args.state else 0,
+            kind=rc.DifferenceKind.Value(f"DIFFERENCE_KIND_{args.kind.upper()}") if args.kind else 0))
+        for c in reply.cases:
+            age = f"{c.age_seconds // 3600}h{'!' if c.sla_breached else ''}"
+            print(f"{c.case_id}  {rc.DifferenceKind.Name(c.kind)[16:]:16} {rc.CaseState.Name(c.state)[11:]:13} {age:>6}"
+                  f"  {c.inst_order_id or c.channel_reference}  {c.resolution}")
+    elif a == "propose":
+        _print(await mesh.recon.ProposeAdjustment(rc.ProposeAdjustmentRequest(
+            case_id=args.case, amount_minor=args.amount, note=args.note, operator_id=args.operator, request_id=rid())))
+    elif a == "approve":
+        _print(await mesh.recon.ApproveAdjustment(rc.ApproveAdjustmentRequest(case_id=args.case, operator_id=args.operator,
+                                                                               request_id=rid())))
+    elif a == "writeoff":
+        _print(await mesh.recon.WriteOffCase(rc.WriteOffCaseRequest(case_id=args.case, note=args.note, operator_id=args.operator,
+                                                                     request_id=rid())))
+    return 0
+
+
+def _register_recon(sub) -> None:
+    rp = sub.add_parser("recon", help="channel statements and reconciliation")
+    rp.add_argument("--via", default="", help="host:port of the channel service or Envoy (default: the local stack)")
+    s = rp.add_subparsers(dest="action", required=True)
+    for name in ("import", "run", "summary"):
+        p = s.add_parser(name)
+        p.add_argument("channel")
+        p.add_argument("date", help="YYYY-MM-DD")
+    s.choices["import"].add_argument("--replace", action="store_true")
+    s.choices["run"].add_argument("--rerun", action="store_true")
+    s.choices["summary"].add_argument("--csv", action="store_true")
+    cs = s.add_parser("cases")
+    cs.add_argument("--channel", default="")
+    cs.add_argument("--date", default="")
+    cs.add_argument("--state", default="", choices=["", "open", "auto_resolved", "adjusted", "written_off"])
+    cs.add_argument("--kind", default="", choices=["", "local_missing", "channel_missing", "amount_mismatch", "status_mismatch",
+                                                   "fee_mismatch"])
+    cs.add_argument("--limit", type=int, default=100)
+    pr = s.add_parser("propose")
+    pr.add_argument("case")
+    pr.add_argument("amount", type=int)
+    pr.add_argument("note")
+    ap = s.add_parser("approve")
+    ap.add_argument("case")
+    wo = s.add_parser("writeoff")
+    wo.add_argument("case")
+    wo.add_argument("note")
+    for p in (pr, ap, wo):
+        p.add_argument("--operator", required=True)
+    rp.set_defaults(func=lambda args: asyncio.run(_run_recon(args)))

@@ -25,6 +25,7 @@ STUBS: dict[str, tuple[str, str]] = {
     "routing": ("paymesh.channel.v1.channel_service_pb2_grpc", "RoutingServiceStub"),
     "channel_admin": ("paymesh.channel.v1.channel_service_pb2_grpc", "ChannelAdminServiceStub"),
     "statements": ("paymesh.channel.v1.channel_service_pb2_grpc", "ChannelStatementServiceStub"),
+    "recon": ("paymesh.channel.v1.reconciliation_pb2_grpc", "ReconciliationServiceStub"),
     "ledger": ("paymesh.ledger.v1.ledger_service_pb2_grpc", "LedgerServiceStub"),
     "ufs_standalone": ("paymesh.ufs.v1.ufs_service_pb2_grpc", "UfsStandaloneServiceStub"),
     "ufs_share": ("paymesh.ufs.v1.ufs_service_pb2_grpc", "UfsShareServiceStub"),
@@ -32,6 +33,9 @@ STUBS: dict[str, tuple[str, str]] = {
     "ufs_admin": ("paymesh.ufs.v1.ufs_service_pb2_grpc", "UfsAdminServiceStub"),
     "ues": ("paymesh.ues.v1.ues_service_pb2_grpc", "UesServiceStub"),
     "ues_admin": ("paymesh.ues.v1.ues_service_pb2_grpc", "UesAdminServiceStub"),
+    "api_keys": ("paymesh.gateway.v1.gateway_service_pb2_grpc", "ApiKeyServiceStub"),
+    "rate_limits": ("paymesh.gateway.v1.gateway_service_pb2_grpc", "RateLimitServiceStub"),
+    "metering": ("paymesh.gateway.v1.gateway_service_pb2_grpc", "MeteringServiceStub"),
 }
 HOSTS = {name: module.split(".")[1] for name, (module, _cls) in STUBS.items()}
 

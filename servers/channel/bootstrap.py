@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from clients.services import Mesh
 from paymesh.channel.v1 import channel_service_pb2, channel_service_pb2_grpc as rpc
+from paymesh.channel.v1 import reconciliation_pb2, reconciliation_pb2_grpc as rc_rpc
 from servers.channel.adapters import SqlCatalog, SqlUnitOfWork
 from servers.channel.connector import HttpJsonConnector, load_keys
 from servers.channel.handlers import Front
 from servers.channel.health import HealthBoard, HealthPolicy
+from servers.channel import recon
+from servers.channel.recon_store import SqlReconStore
+from servers.channel.recon_adapters import GrpcReconLedger, HttpStatementFetcher, UfsStatementFetcher
+from servers.channel.recon_servicer import ReconciliationServicer, StatementServicer
 from servers.channel.servicer import ChannelAdminServicer, ChannelServicer, RoutingServicer
 from servers.channel.settings import Settings
 from servers.kernel import cache, db as kdb, events
@@ -34,8 +40,13 @@ async def build(settings: Settings) -> ServiceApp:
     keys = load_keys(keys_path(settings))
     connector = HttpJsonConnector(keys, settings.send_concurrency_max)
     health = HealthBoard(HealthPolicy(window_seconds=settings.health_window_seconds, open_seconds=settings.circuit_open_seconds))
+    mesh = Mesh({"ledger": settings.ledger_addr, "ufs": settings.ufs_addr}, settings.deadline_ms)
     front = Front(SqlUnitOfWork(database), connector, catalog, health, concurrency=settings.send_concurrency_max,
                   batch_max=settings.dispatch_batch_max, challenge_seconds=settings.challenge_window_seconds)
+
+    recon_ledger = GrpcReconLedger(mesh)
+    recon_store = SqlReconStore(database)
+    front.on_result = lambda order, state, amount: recon.watch(recon_store, recon_ledger, order, state, amount)
 
     async def dispatcher() -> None:
         await front.run_dispatcher(settings.dispatch_poll_millis / 1000)
@@ -51,8 +62,12 @@ async def build(settings: Settings) -> ServiceApp:
             reg("ChannelService", ChannelServicer(front, database)),
             reg("RoutingService", RoutingServicer(front, database, catalog)),
             reg("ChannelAdminService", ChannelAdminServicer(front, database, catalog, set(keys))),
-            reg("ChannelStatementService", rpc.ChannelStatementServiceServicer()),  # not landed yet: UNIMPLEMENTED
+            reg("ChannelStatementService", StatementServicer(database, catalog, HttpStatementFetcher(keys),
+                                                            UfsStatementFetcher(mesh, settings.ufs_client_id,
+                                                                                settings.statement_download_seconds))),
+            Registration(rc_rpc.add_ReconciliationServiceServicer_to_server, ReconciliationServicer(database, recon_ledger),
+                         reconciliation_pb2.DESCRIPTOR.services_by_name["ReconciliationService"].full_name),
         ],
         workers=[relay.run, catalog.run, dispatcher, query_loop],
-        closers=[connector.close, redis.close, database.close],
+        closers=[connector.close, mesh.close, redis.close, database.close],
     )

@@ -81,6 +81,7 @@ class Front:
         self.concurrency, self.batch_max, self.challenge_seconds = concurrency, batch_max, challenge_seconds
         self.wake = asyncio.Event()
         self.in_flight: set[asyncio.Task] = set()
+        self.on_result = None  # near-real-time reconciliation: async (order, channel state, amount) on a disagreeing answer
 
     # --- routing -------------------------------------------------------------------------
     def explain(self, ctx: RouteContext) -> Explanation:
@@ -209,7 +210,20 @@ class Front:
             if order is None:
                 raise errors.order_not_found(inst_order_id)
             return await self._apply(repo, order, answer, cause)
-        return await self.uow(work)
+        return await self._watch(await self.uow(work), answer)
+
+    async def _watch(self, applied: tuple[NotificationResult, InstOrder], answer: ChannelAnswer) -> tuple[NotificationResult, InstOrder]:
+        """A final answer for an order already final (STALE) goes to near-real-time reconciliation,
+        which opens a case when it disagrees; never fails the caller."""
+        result, order = applied
+        if self.on_result is not None and result == NotificationResult.STALE and order.state in FINAL:
+            state = outcome(answer, self.catalog.mappings.get((order.channel_id, answer.code))).state
+            if state in FINAL:
+                try:
+                    await self.on_result(order, int(state), answer.amount_minor)
+                except Exception:
+                    log.exception("near-real-time reconciliation failed", extra={"inst_order_id": order.inst_order_id})
+        return applied
 
     async def _apply(self, repo: Repository, order: InstOrder, answer: ChannelAnswer, cause: str) -> tuple[NotificationResult, InstOrder]:
         now = self.clock()
@@ -307,7 +321,7 @@ class Front:
                 result, moved = await self._apply(repo, order, answer, "notification")
             await repo.set_notification_result(channel_id, answer.notification_id, int(result))
             return result, moved
-        return await self.uow(work)
+        return await self._watch(await self.uow(work), answer)
 
     async def query_store(self, inst_order_id: str) -> InstOrder:
         order = await self.uow(lambda repo: repo.get_order(inst_order_id))

@@ -75,3 +75,28 @@ class Catalog(Protocol):
     rules: list[RoutingRule]
     mappings: dict[tuple[str, str], CodeMapping]
     used: dict[tuple[str, str], int]
+
+
+# --- reconciliation -----------------------------------------------------------------------
+# A parsed statement line: (channel_reference, inst_order_id, type, state, currency_code,
+# amount_minor, fee_minor, transaction_time, raw_status) — the column order of statement_lines.
+LineRow = tuple
+
+
+class StatementParser(Protocol):
+    """One per channel adapter kind: turns the channel's statement text into rows, lazily."""
+
+    def parse(self, lines: list[str], first_line: int) -> list[LineRow]:
+        """Parses a batch of complete text lines, numbered from first_line (line 1 is the file's
+        header, checked and skipped); raises ValueError naming the line on malformed input."""
+
+
+class StatementFetcher(Protocol):
+    def fetch(self, channel: Channel, date: dt.date) -> Any:
+        """An async iterator of byte chunks of the channel's statement for the date."""
+
+
+class ReconLedger(Protocol):
+    async def book(self, request_id: str, channel_id: str, currency: str, amount_minor: int, code: str, ref: dict) -> list[str]:
+        """Posts between the channel's clearing account and platform suspense: positive amounts
+        clearing → suspense, negative suspense → clearing. Idempotent per request id."""

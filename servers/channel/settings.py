@@ -17,3 +17,5 @@ class Settings(CommonSettings):
     health_window_seconds: int = 60
     circuit_open_seconds: float = 30.0
     challenge_window_seconds: int = 900  # a 3DS challenge not completed in time fails (query loop)
+    ufs_client_id: str = "paymesh-channel"  # the UFS client statements are downloaded as (STATEMENT_SOURCE_UFS_FILE)
+    statement_download_seconds: int = 600   # a large statement's UFS download

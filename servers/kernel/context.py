@@ -8,6 +8,7 @@ It is also sent as plain `x-context-id` gRPC metadata so tools that don't speak 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import re
 from typing import Iterator
 
@@ -48,3 +49,18 @@ def context_scope(context_id: str) -> Iterator[str]:
 def bind(context_id: str) -> object:
     """Attach for the rest of the current task (the grpc.aio handler task); returns the token."""
     return otel_context.attach(baggage.set_baggage(BAGGAGE_KEY, context_id))
+
+
+# The merchant the edge gateway verified (API-key signature) for a public call. Envoy strips
+# any client-sent copy of this header on the public listener and sets it after ext_authz.
+MERCHANT_HEADER = "x-paymesh-merchant-id"
+_TRUSTED_MERCHANT: contextvars.ContextVar[str] = contextvars.ContextVar("paymesh_trusted_merchant", default="")
+
+
+def trusted_merchant() -> str:
+    """The verified merchant of the current public call; "" for internal callers."""
+    return _TRUSTED_MERCHANT.get()
+
+
+def bind_trusted_merchant(merchant_id: str) -> None:
+    _TRUSTED_MERCHANT.set(merchant_id)

@@ -46,20 +46,25 @@ def stream_key(producer: str, topic: str) -> str:
     return f"{producer}:stream:{topic}"
 
 
+def outbox_insert(topic: str, event_type: str, payload: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """(event id, SQL, params) of the outbox INSERT add_event runs, for a caller that folds
+    it into a statement of its own (still in its transaction, still no dual write)."""
+    carrier: dict[str, str] = {}
+    inject(carrier)
+    event_id = new_id("evt")
+    return event_id, ("INSERT INTO outbox (event_id, topic, event_type, payload, context_id, trace_parent)"
+                      " VALUES (:e, :t, :y, CAST(:p AS JSONB), :c, :tp)"), \
+        {"e": event_id, "t": topic, "y": event_type, "p": json.dumps(payload), "c": current_context_id(),
+         "tp": carrier.get("traceparent", "")}
+
+
 async def add_event(conn: AsyncConnection, topic: str, event_type: str, payload: dict[str, Any], notify: bool = True) -> str:
     """Writes an event in the caller's transaction; it is published only if that commits.
     notify=False skips the wake-up: PostgreSQL serializes the commits of notifying
     transactions (one global lock held through the WAL flush, so no group commit); a
     high-rate producer lets its relay poll instead."""
-    carrier: dict[str, str] = {}
-    inject(carrier)
-    event_id = new_id("evt")
-    await conn.execute(
-        text("INSERT INTO outbox (event_id, topic, event_type, payload, context_id, trace_parent)"
-             " VALUES (:e, :t, :y, CAST(:p AS JSONB), :c, :tp)"),
-        {"e": event_id, "t": topic, "y": event_type, "p": json.dumps(payload), "c": current_context_id(),
-         "tp": carrier.get("traceparent", "")},
-    )
+    event_id, sql, params = outbox_insert(topic, event_type, payload)
+    await conn.execute(text(sql), params)
     # Delivered by PostgreSQL only at commit: wakes this schema's relays without polling.
     if notify:
         await conn.execute(text("SELECT pg_notify(:ch || current_schema(), '')"), {"ch": NOTIFY_PREFIX})

@@ -44,16 +44,23 @@ async def claim(conn: AsyncConnection, method: str, request_id: str, digest: byt
     return bytes(row.response)
 
 
+def completion(method: str, request_id: str, response: Message) -> tuple[str, dict]:
+    """SQL + params that store the response of a claimed request (what `complete` runs)."""
+    return ("UPDATE idempotency_keys SET response = :b WHERE method = :m AND request_id = :r",
+            {"b": response.SerializeToString(), "m": method, "r": request_id})
+
+
 async def complete(conn: AsyncConnection, method: str, request_id: str, response: Message) -> None:
-    await conn.execute(
-        text("UPDATE idempotency_keys SET response = :b WHERE method = :m AND request_id = :r"),
-        {"b": response.SerializeToString(), "m": method, "r": request_id},
-    )
+    sql, params = completion(method, request_id, response)
+    await conn.execute(text(sql), params)
 
 
 async def run_once(db: Database, method: str, request_id: str, request: Message, response_type: type[M],
-                   work: Callable[[AsyncConnection], Awaitable[M]]) -> M:
-    """Runs `work` at most once per (method, request_id) and returns the first result forever."""
+                   work: Callable[[AsyncConnection], Awaitable[M]],
+                   store: Callable[[AsyncConnection, M], Awaitable[None]] | None = None) -> M:
+    """Runs `work` at most once per (method, request_id) and returns the first result forever.
+    `store(conn, response)`, if given, replaces `complete`: it must run `completion(...)` in the
+    same transaction (e.g. folded into the work's last statement, saving a round trip)."""
     digest = request_hash(request)
 
     async def unit(conn: AsyncConnection) -> M:
@@ -61,7 +68,7 @@ async def run_once(db: Database, method: str, request_id: str, request: Message,
         if stored is not None:
             return response_type.FromString(stored)
         response = await work(conn)
-        await complete(conn, method, request_id, response)
+        await (store(conn, response) if store else complete(conn, method, request_id, response))
         return response
 
     return await db.run_in_transaction(unit)

@@ -12,7 +12,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from opentelemetry import trace
 
 from servers.kernel import context as ctx
-from servers.kernel.errors import InvalidArgument, PaymeshError
+from servers.kernel.errors import InvalidArgument, PaymeshError, PermissionDenied
 from servers.kernel.validation import validate
 
 log = logging.getLogger("paymesh.rpc")
@@ -85,6 +85,7 @@ class ContextInterceptor(_Base):
             md = dict(context.invocation_metadata() or ())
             context_id = ctx.normalize(md.get(ctx.HEADER)) or ctx.current_context_id() or ctx.new_context_id()
             ctx.bind(context_id)
+            ctx.bind_trusted_merchant(md.get(ctx.MERCHANT_HEADER, ""))
             trace.get_current_span().set_attribute(ctx.BAGGAGE_KEY, context_id)
             return None
         return _around(behavior, response_streaming, before)
@@ -142,14 +143,31 @@ class ErrorInterceptor(_Base):
         return code, (tuple(trailing), message)
 
 
+def apply_trusted_merchant(request: Any, merchant_id: str) -> None:
+    """Public calls act for the merchant the gateway verified: an empty `merchant_id` field is
+    filled with it, a different one is refused (services never trust a caller's merchant id)."""
+    if not merchant_id:
+        return
+    field = request.DESCRIPTOR.fields_by_name.get("merchant_id")
+    if field is None or field.type != field.TYPE_STRING or field.is_repeated:
+        return
+    if not request.merchant_id:
+        request.merchant_id = merchant_id
+    elif request.merchant_id != merchant_id:
+        raise PermissionDenied("MERCHANT_MISMATCH", "merchant_id differs from the merchant of the API key",
+                               {"merchant_id": request.merchant_id})
+
+
 class ValidationInterceptor(_Base):
-    """Checks unary requests against the `(paymesh.common.v1.rules)` of their contract."""
+    """Applies the trusted merchant (apply_trusted_merchant), then checks unary requests
+    against the `(paymesh.common.v1.rules)` of their contract."""
 
     def wrap(self, behavior, method, request_streaming, response_streaming):
         if request_streaming:
             return behavior
 
         def before(request, context):
+            apply_trusted_merchant(request, ctx.trusted_merchant())
             violations = validate(request)
             if violations:
                 raise InvalidArgument(violations)

@@ -16,6 +16,7 @@ from grpc_reflection.v1alpha import reflection
 from servers.kernel import tokenization
 from servers.kernel.interceptors import ContextInterceptor, ErrorInterceptor, ValidationInterceptor
 from servers.kernel.logs import setup_logging
+from servers.kernel.metrics import MetricsInterceptor, metrics_port, serve_metrics
 from servers.kernel.settings import CommonSettings
 from servers.kernel.telemetry import server_interceptor, setup_tracing
 
@@ -39,6 +40,7 @@ class ServiceApp:
     # Error reasons renamed for this service's callers (a contract with fixed codes, e.g. UFS's
     # INVALID_PARAMETER for the kernel's INVALID_ARGUMENT).
     reason_aliases: dict[str, str] = field(default_factory=dict)
+    grpc_options: list[tuple[str, Any]] = field(default_factory=list)  # extra server channel args (e.g. flow control)
 
 
 Builder = Callable[[Any], Awaitable[ServiceApp]]
@@ -59,9 +61,9 @@ async def serve(settings: CommonSettings, build: Builder, ready: asyncio.Event |
     provider = setup_tracing(settings.service, settings.otlp_endpoint, settings.trace_sample_ratio)
     app = await build(settings)
     server = grpc.aio.server(
-        interceptors=[server_interceptor(provider), ContextInterceptor(), ErrorInterceptor(settings.service, app.reason_aliases), ValidationInterceptor(),
+        interceptors=[server_interceptor(provider), MetricsInterceptor(), ContextInterceptor(), ErrorInterceptor(settings.service, app.reason_aliases), ValidationInterceptor(),
                       *tokenization.interceptors_for(settings)],  # sensitive fields → UES tickets
-        options=server_options(settings),
+        options=server_options(settings) + app.grpc_options,
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
     )
     health = HealthServicer()
@@ -74,6 +76,7 @@ async def serve(settings: CommonSettings, build: Builder, ready: asyncio.Event |
         health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME}), server)
     port = server.add_insecure_port(f"{settings.host}:{settings.port}")
     await server.start()
+    metrics_server = await serve_metrics(metrics_port(settings.port))  # Prometheus text on 127.0.0.1, gRPC port + 200
     for name in ["", *names]:
         await health.set(name, health_pb2.HealthCheckResponse.SERVING)
     workers = [asyncio.create_task(worker(), name=getattr(worker, "__qualname__", "worker")) for worker in app.workers]
@@ -95,6 +98,8 @@ async def serve(settings: CommonSettings, build: Builder, ready: asyncio.Event |
     log.info("draining", extra={"drain_seconds": settings.drain_seconds})
     await health.enter_graceful_shutdown()
     await server.stop(grace=settings.drain_seconds)
+    if metrics_server is not None:
+        metrics_server.close()
     for task in workers:
         task.cancel()
     await asyncio.gather(*workers, return_exceptions=True)

@@ -6,11 +6,18 @@ inside the caller's transaction). READ COMMITTED plus explicit row locks:
     FOR NO KEY UPDATE         postings a flag guards, roll-up        itself, FOR UPDATE
     FOR KEY SHARE             buffered postings to hot accounts      FOR UPDATE only
 
-Batch writes go through unnest() so a 100-leg batch is a handful of statements."""
+Batch writes go through unnest() so a 100-leg batch is a handful of statements. With
+`deferred=True` (the RPC paths) the writes of a booking — balance updates, buffered deltas,
+transfers, entries, outbox — are queued and sent as ONE statement (data-modifying CTEs) by
+`flush()`, or before the next read; each round trip saved is lock time saved."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
+import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, AsyncIterator
 
 from sqlalchemy import text
@@ -35,6 +42,9 @@ _DELTAS = ("LEFT JOIN LATERAL (SELECT sum(debits_posted) dp, sum(credits_posted)
 _T = ("transfer_id, request_id, leg_index, debit_account_id, credit_account_id, currency_code, amount_minor, state,"
       " business_code, order_id, payment_id, refund_id, settlement_batch_id, reverses_transfer_id, context_id, create_time,"
       " pending, posted_amount_minor, timeout_time, resolve_time")
+_T_INSERT = ("transfer_id, request_id, leg_index, debit_account_id, credit_account_id, currency_code, amount_minor, state,"
+             " business_code, order_id, payment_id, refund_id, settlement_batch_id, reverses_transfer_id, context_id, pending,"
+             " posted_amount_minor, timeout_time")
 _ROLL_UP = (
     "WITH moved AS (DELETE FROM account_deltas WHERE account_id = ANY(:ids) RETURNING *),"
     " sums AS (SELECT account_id, sum(debits_posted) dp, sum(credits_posted) cp, sum(debits_pending) dq, sum(credits_pending) cq,"
@@ -42,6 +52,22 @@ _ROLL_UP = (
     " UPDATE accounts a SET debits_posted = a.debits_posted + s.dp, credits_posted = a.credits_posted + s.cp,"
     " debits_pending = a.debits_pending + s.dq, credits_pending = a.credits_pending + s.cq FROM sums s"
     f" WHERE a.account_id = s.account_id RETURNING {_A}, {_BAL}, s.n")
+
+
+# Immutable attributes (owner, type, currency, flags, hotness) of accounts seen, by id: accounts
+# are never deleted and these never change, so a posting needs no read to plan its locks.
+# Balances and state in these entries are stale and never used.
+_FLAGS: dict[str, Account] = {}
+_FLAGS_MAX = 200_000
+_PARAM = re.compile(r":(\w+)")
+# Parsed statements, reused: building a TextClause re-scans the SQL for binds every time.
+_text = lru_cache(maxsize=1024)(text)
+
+
+@lru_cache(maxsize=1024)
+def _suffixed(sql: str, n: int, names: frozenset[str]) -> str:
+    """`sql` with its :name binds renamed :name_n, to live beside other writes in one statement."""
+    return _PARAM.sub(lambda m: f":{m.group(1)}_{n}" if m.group(1) in names else m.group(0), sql)
 
 
 @contextlib.asynccontextmanager
@@ -69,14 +95,54 @@ def _transfer(row) -> Transfer:
 
 
 class SqlLedgerRepository:
-    def __init__(self, conn: AsyncConnection):
-        self.conn = conn
+    def __init__(self, conn: AsyncConnection, deferred: bool = False):
+        self.conn, self.deferred = conn, deferred
+        self._pending: list[tuple[str, dict[str, Any], str, int | None]] = []  # (SQL, params, table it UPDATEs, rows expected)
+        self._now: datetime | None = None  # now() is the transaction's start time: constant
 
     async def _rows(self, sql: str, params: dict[str, Any] | None = None) -> list:
-        return (await self.conn.execute(text(sql), params or {})).all()
+        await self.flush()  # reads see this transaction's writes
+        return (await self.conn.execute(_text(sql), params or {})).all()
+
+    async def write(self, sql: str, params: dict[str, Any], updates: str = "", expect: int | None = None) -> None:
+        """Runs a write now, or (deferred) queues it for flush(); an UPDATE of a table with an
+        UPDATE already queued flushes first (one statement must not update a row twice).
+        `expect`: the statement ends in `RETURNING 1` and must touch exactly that many rows."""
+        if not self.deferred:
+            result = await self.conn.execute(_text(sql), params)
+            if expect is not None:
+                assert len(result.all()) == expect, sql  # a crash, never a user error
+            return
+        if updates and any(u == updates for _, _, u, _ in self._pending):
+            await self.flush()
+        n = len(self._pending)
+        self._pending.append((_suffixed(sql, n, frozenset(params)), {f"{k}_{n}": v for k, v in params.items()}, updates, expect))
+
+    async def flush(self) -> None:
+        """Sends the queued writes as one statement (data-modifying CTEs; a no-op when none are
+        queued) and checks the row counts the writes expect."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        counted = [(i, e) for i, (_, _, _, e) in enumerate(pending) if e is not None]
+        sql = ("WITH " + ", ".join(f"w{i} AS ({q})" for i, (q, _, _, _) in enumerate(pending))
+               + " SELECT " + (", ".join(f"(SELECT count(*) FROM w{i})" for i, _ in counted) or "1"))
+        row = (await self.conn.execute(_text(sql), {k: v for _, p, _, _ in pending for k, v in p.items()})).one()
+        assert list(row)[:len(counted)] == [e for _, e in counted], [q for q, _, _, _ in pending]  # a crash, never a user error
 
     async def now(self) -> datetime:
-        return (await self.conn.execute(text("SELECT now()"))).scalar_one()
+        if self._now is None:
+            self._now = (await self.conn.execute(_text("SELECT now()"))).scalar_one()
+        return self._now
+
+    async def account_flags(self, account_ids: list[str]) -> dict[str, Account]:
+        missing = [i for i in account_ids if i not in _FLAGS]
+        if missing:
+            if len(_FLAGS) > _FLAGS_MAX:
+                _FLAGS.clear()
+            for r in await self._rows(f"SELECT {_A}, {_BAL} FROM accounts a WHERE a.account_id = ANY(:ids)", {"ids": missing}):
+                _FLAGS[r.account_id] = _account(r)
+        return {i: _FLAGS[i] for i in account_ids if i in _FLAGS}
 
     async def get_accounts(self, account_ids: list[str]) -> dict[str, Account]:
         rows = await self._rows(f"SELECT {_A}, {_BAL_BUFFERED} FROM accounts a {_DELTAS} WHERE a.account_id = ANY(:ids)",
@@ -91,7 +157,7 @@ class SqlLedgerRepository:
         return _account(rows[0]) if rows else None
 
     async def insert_account(self, account: Account) -> Account:
-        await self.conn.execute(text(
+        await self.conn.execute(_text(
             "INSERT INTO accounts (account_id, owner_type, owner_id, account_type, currency_code, debits_must_not_exceed_credits,"
             " credits_must_not_exceed_debits, state, context_id, hot) VALUES (:a, :ot, :o, :at, :c, :d, :cr, :s, :ctx, :hot)"
             " ON CONFLICT (owner_type, owner_id, account_type, currency_code) DO NOTHING"),
@@ -115,18 +181,20 @@ class SqlLedgerRepository:
         return [_account(r) for r in rows]
 
     async def lock_accounts(self, row_locked: list[str], shared: list[str]) -> dict[str, Account]:
-        out: dict[str, Account] = {}
-        if row_locked:
-            rows = await self._rows(f"SELECT {_A}, {_BAL} FROM accounts a WHERE a.account_id = ANY(:ids)"
-                                    " ORDER BY a.account_id FOR NO KEY UPDATE", {"ids": row_locked})
-            out.update((r.account_id, _account(r)) for r in rows)
-            hot = [r.account_id for r in rows if r.hot]
-            if hot:  # make the locked balance exact: fold the hot accounts' buffered deltas in
-                out.update((r.account_id, _account(r)) for r in await self._rows(_ROLL_UP, {"ids": hot}))
-        if shared:
-            rows = await self._rows(f"SELECT {_A}, {_BAL_BUFFERED} FROM accounts a {_DELTAS} WHERE a.account_id = ANY(:ids)"
-                                    " ORDER BY a.account_id FOR KEY SHARE OF a", {"ids": shared})
-            out.update((r.account_id, _account(r)) for r in rows)
+        """One statement takes both kinds of lock (and reads the transaction's clock). A
+        shared-locked account gets only safe changes, which keep any valid balance valid, so
+        its row (valid by the CHECK constraints) is enough: no Σ deltas read on the hot path."""
+        rows = await self._rows(
+            f"WITH x AS (SELECT {_A}, {_BAL} FROM accounts a WHERE a.account_id = ANY(:r) ORDER BY a.account_id FOR NO KEY UPDATE),"
+            f" y AS (SELECT {_A}, {_BAL} FROM accounts a WHERE a.account_id = ANY(:s) ORDER BY a.account_id FOR KEY SHARE)"
+            " SELECT x.*, true AS exclusive, now() AS tx_now FROM x UNION ALL SELECT y.*, false, now() FROM y",
+            {"r": row_locked, "s": shared})
+        out = {r.account_id: _account(r) for r in rows}
+        if rows:
+            self._now = rows[0].tx_now
+        hot = [r.account_id for r in rows if r.hot and r.exclusive]
+        if hot:  # make the locked balance exact: fold the hot accounts' buffered deltas in
+            out.update((r.account_id, _account(r)) for r in await self._rows(_ROLL_UP, {"ids": hot}))
         return out
 
     async def lock_account_state(self, account_id: str) -> Account | None:
@@ -137,7 +205,7 @@ class SqlLedgerRepository:
         return _account((rolled or rows)[0])
 
     async def save_state(self, account: Account) -> None:
-        await self.conn.execute(text("UPDATE accounts SET state = :s, update_time = now() WHERE account_id = :a"),
+        await self.conn.execute(_text("UPDATE accounts SET state = :s, update_time = now() WHERE account_id = :a"),
                                 {"s": int(account.state), "a": account.account_id})
 
     async def apply_deltas(self, row: dict[str, Delta], buffered: dict[str, Delta]) -> None:
@@ -149,14 +217,14 @@ class SqlLedgerRepository:
         unnest = ("unnest(CAST(:ids AS TEXT[]), CAST(:dp AS BIGINT[]), CAST(:cp AS BIGINT[]), CAST(:dq AS BIGINT[]),"
                   " CAST(:cq AS BIGINT[]))")
         if (params := columns(row))["ids"]:
-            await self.conn.execute(text(
+            await self.write(
                 "UPDATE accounts a SET debits_posted = a.debits_posted + v.dp, credits_posted = a.credits_posted + v.cp,"
                 " debits_pending = a.debits_pending + v.dq, credits_pending = a.credits_pending + v.cq"
-                f" FROM {unnest} AS v(id, dp, cp, dq, cq) WHERE a.account_id = v.id"), params)
+                f" FROM {unnest} AS v(id, dp, cp, dq, cq) WHERE a.account_id = v.id", params, updates="accounts")
         if (params := columns(buffered))["ids"]:
-            await self.conn.execute(text(
+            await self.write(
                 "INSERT INTO account_deltas (account_id, debits_posted, credits_posted, debits_pending, credits_pending)"
-                f" SELECT * FROM {unnest}"), params)
+                f" SELECT * FROM {unnest}", params)
 
     async def roll_up(self, accounts_max: int) -> int:
         ids = [r.account_id for r in await self._rows(
@@ -170,55 +238,53 @@ class SqlLedgerRepository:
         return sum(int(r.n) for r in await self._rows(_ROLL_UP, {"ids": locked})) if locked else 0
 
     async def insert_transfers(self, transfers: list[Transfer]) -> list[Transfer]:
-        cols = {"t": [t.transfer_id for t in transfers], "r": [t.request_id for t in transfers],
-                "i": [t.leg_index for t in transfers], "d": [t.leg.debit_account_id for t in transfers],
-                "c": [t.leg.credit_account_id for t in transfers], "cur": [t.leg.amount.currency_code for t in transfers],
-                "amt": [t.leg.amount.amount_minor for t in transfers], "s": [int(t.state) for t in transfers],
-                "b": [t.leg.business_code for t in transfers], "o": [t.leg.order_id for t in transfers],
-                "p": [t.leg.payment_id for t in transfers], "rf": [t.leg.refund_id for t in transfers],
-                "sb": [t.leg.settlement_batch_id for t in transfers], "rev": [t.reverses_transfer_id for t in transfers],
-                "ctx": [t.context_id for t in transfers], "pen": [t.leg.pending for t in transfers],
-                "pa": [t.posted_amount for t in transfers], "to": [t.timeout_time for t in transfers]}
-        rows = await self._rows(
-            "INSERT INTO transfers (transfer_id, request_id, leg_index, debit_account_id, credit_account_id, currency_code,"
-            " amount_minor, state, business_code, order_id, payment_id, refund_id, settlement_batch_id, reverses_transfer_id,"
-            " context_id, pending, posted_amount_minor, timeout_time)"
-            " SELECT * FROM unnest(CAST(:t AS TEXT[]), CAST(:r AS TEXT[]), CAST(:i AS INT[]), CAST(:d AS TEXT[]), CAST(:c AS TEXT[]),"
-            " CAST(:cur AS TEXT[]), CAST(:amt AS BIGINT[]), CAST(:s AS SMALLINT[]), CAST(:b AS TEXT[]), CAST(:o AS TEXT[]),"
-            " CAST(:p AS TEXT[]), CAST(:rf AS TEXT[]), CAST(:sb AS TEXT[]), CAST(:rev AS TEXT[]), CAST(:ctx AS TEXT[]),"
-            " CAST(:pen AS BOOLEAN[]), CAST(:pa AS BIGINT[]), CAST(:to AS TIMESTAMPTZ[]))"
-            f" RETURNING {_T}", cols)
-        stored = sorted((_transfer(r) for r in rows), key=lambda t: t.leg_index)
+        """Rows go as one JSON document (json_to_recordset): per-element encoding of a dozen
+        arrays costs more than the whole statement. Stored as they are built here, created
+        at the transaction's now() (the column default); a leg's timeout lives on as timeout_time."""
+        now = await self.now()
+        stored = [Transfer(t.transfer_id, t.request_id, t.leg_index, dataclasses.replace(t.leg, timeout_seconds=0)
+                           if t.leg.timeout_seconds else t.leg, t.state, t.context_id, now, t.reverses_transfer_id,
+                           t.posted_amount, t.timeout_time, t.resolve_time) for t in transfers]
+        rows = [[t.transfer_id, t.request_id, t.leg_index, t.leg.debit_account_id, t.leg.credit_account_id,
+                 t.leg.amount.currency_code, t.leg.amount.amount_minor, int(t.state), t.leg.business_code, t.leg.order_id,
+                 t.leg.payment_id, t.leg.refund_id, t.leg.settlement_batch_id, t.reverses_transfer_id, t.context_id,
+                 t.leg.pending, t.posted_amount, t.timeout_time.isoformat() if t.timeout_time else None] for t in transfers]
+        await self.write(
+            f"INSERT INTO transfers ({_T_INSERT}) SELECT r->>0, r->>1, (r->>2)::int, r->>3, r->>4, r->>5, (r->>6)::bigint,"
+            " (r->>7)::smallint, r->>8, r->>9, r->>10, r->>11, r->>12, r->>13, r->>14, (r->>15)::boolean, (r->>16)::bigint,"
+            " (r->>17)::timestamptz FROM json_array_elements(CAST(:rows AS JSON)) r", {"rows": json.dumps(rows)})
         await self._entries([t for t in stored if t.state == TransferState.POSTED])
         return stored
 
     async def _entries(self, posted: list[Transfer]) -> None:
+        """Two entries per posted transfer, debit first (one JSON row per transfer)."""
         if not posted:
             return
-        acc, tid, deb, cred, ctx = [], [], [], [], []
-        for t in posted:
-            for account_id, d, c in ((t.leg.debit_account_id, t.posted_amount, 0), (t.leg.credit_account_id, 0, t.posted_amount)):
-                acc.append(account_id), tid.append(t.transfer_id), deb.append(d), cred.append(c), ctx.append(t.context_id)
-        await self.conn.execute(text(
+        rows = [[t.transfer_id, t.leg.debit_account_id, t.leg.credit_account_id, t.posted_amount, t.context_id] for t in posted]
+        await self.write(
             "INSERT INTO entries (account_id, transfer_id, debit_minor, credit_minor, context_id)"
-            " SELECT * FROM unnest(CAST(:a AS TEXT[]), CAST(:t AS TEXT[]), CAST(:d AS BIGINT[]), CAST(:c AS BIGINT[]),"
-            " CAST(:ctx AS TEXT[]))"), {"a": acc, "t": tid, "d": deb, "c": cred, "ctx": ctx})
+            " SELECT e.account_id, r->>0, e.d, e.c, r->>4 FROM json_array_elements(CAST(:rows AS JSON)) WITH ORDINALITY AS x(r, n)"
+            " CROSS JOIN LATERAL (VALUES (1, r->>1, (r->>3)::bigint, 0::bigint), (2, r->>2, 0::bigint, (r->>3)::bigint))"
+            " AS e(side, account_id, d, c) ORDER BY x.n, e.side", {"rows": json.dumps(rows)})
 
     async def lock_transfer(self, transfer_id: str) -> Transfer | None:
-        rows = await self._rows(f"SELECT {_T} FROM transfers WHERE transfer_id = :t FOR UPDATE", {"t": transfer_id})
-        return _transfer(rows[0]) if rows else None
+        rows = await self._rows(f"SELECT {_T}, now() AS tx_now FROM transfers WHERE transfer_id = :t FOR UPDATE", {"t": transfer_id})
+        if not rows:
+            return None
+        self._now = rows[0].tx_now
+        return _transfer(rows[0])
 
     async def resolve_transfer(self, hold: Transfer) -> Transfer:
-        rows = await self._rows(
+        # Exactly one row, or the hold resolved twice: the row lock makes that impossible.
+        await self.write(
             "UPDATE transfers SET state = :s, posted_amount_minor = :pa, resolve_time = :rt WHERE transfer_id = :t AND state = 1"
-            f" RETURNING {_T}", {"s": int(hold.state), "pa": hold.posted_amount, "rt": hold.resolve_time, "t": hold.transfer_id})
-        assert len(rows) == 1, f"hold {hold.transfer_id} resolved twice"  # the row lock makes this impossible
-        stored = _transfer(rows[0])
-        await self._entries([stored] if stored.state == TransferState.POSTED else [])
-        return stored
+            " RETURNING 1", {"s": int(hold.state), "pa": hold.posted_amount, "rt": hold.resolve_time, "t": hold.transfer_id},
+            updates="transfers", expect=1)
+        await self._entries([hold] if hold.state == TransferState.POSTED else [])
+        return hold
 
     async def reversed_amount(self, transfer_id: str) -> int:
-        return int((await self.conn.execute(text(
+        return int((await self.conn.execute(_text(
             "SELECT coalesce(sum(posted_amount_minor), 0) FROM transfers WHERE reverses_transfer_id = :t"), {"t": transfer_id})).scalar_one())
 
     async def due_holds(self, now: datetime, limit: int) -> list[Transfer]:
@@ -266,7 +332,8 @@ class SqlLedgerRepository:
                           "debits_pending": int(held.d), "credits_pending": int(held.c)})
 
     async def add_event(self, event_type: str, payload: dict[str, Any]) -> None:
-        await events.add_event(self.conn, TOPIC, event_type, payload, notify=False)  # see README: hot path
+        _, sql, params = events.outbox_insert(TOPIC, event_type, payload)  # no pg_notify: see README, hot path
+        await self.write(sql, params)
 
     async def verify(self) -> list[tuple[bool, str]]:
         return await run_checks(self.conn)

@@ -112,9 +112,13 @@ class Account:
         return True
 
     def check_flags(self) -> None:
-        if self.debits_must_not_exceed_credits and self.debits_posted + self.debits_pending > self.credits_posted:
+        self.check_totals(self.debits_posted, self.credits_posted, self.debits_pending, self.credits_pending)
+
+    def check_totals(self, debits_posted: int, credits_posted: int, debits_pending: int, credits_pending: int) -> None:
+        """check_flags for these totals (the hot path checks running totals, not copies)."""
+        if self.debits_must_not_exceed_credits and debits_posted + debits_pending > credits_posted:
             raise errors.insufficient_funds(self.account_id)
-        if self.credits_must_not_exceed_debits and self.credits_posted + self.credits_pending > self.debits_posted:
+        if self.credits_must_not_exceed_debits and credits_posted + credits_pending > debits_posted:
             raise errors.credit_limit(self.account_id)
 
 
@@ -210,20 +214,36 @@ def check_legs(accounts: dict[str, Account], legs: list[Leg]) -> None:
                 raise errors.currency_mismatch(f"legs[{index}].amount.currency_code", accounts[account_id].currency_code)
 
 
-def apply_changes(accounts: dict[str, Account], changes: list[Change]) -> dict[str, Account]:
-    """Applies changes in order, checking states and flags after each: either all apply or
-    the first one that would break a rule raises. Buffered (safe) changes pass the flag
+def check_changes(accounts: dict[str, Account], changes: list[Change]) -> dict[str, list[int]]:
+    """Checks changes in order, states and flags after each, on running totals (returned per
+    account): either all apply or the first one that would break a rule raises. Buffered (safe) changes pass the flag
     check from any valid balance, so a slightly stale snapshot of a hot account is enough."""
-    result = dict(accounts)
+    totals: dict[str, list[int]] = {}  # running [dp, cp, dq, cq] per account
     for change in changes:
-        account = result[change.account_id]
+        account = accounts[change.account_id]
         if change.side == Side.DEBIT and account.state != AccountState.ACTIVE:
             raise errors.account_not_active(account.account_id, account.state.name)
         if change.side == Side.CREDIT and account.state == AccountState.CLOSED:
             raise errors.account_not_active(account.account_id, account.state.name)
-        updated = account.plus(change.delta)
-        updated.check_flags()
-        result[change.account_id] = updated
+        t = totals.get(change.account_id)
+        if t is None:
+            t = totals[change.account_id] = [account.debits_posted, account.credits_posted, account.debits_pending,
+                                             account.credits_pending]
+        d = change.delta
+        t[0] += d.debits_posted
+        t[1] += d.credits_posted
+        t[2] += d.debits_pending
+        t[3] += d.credits_pending
+        account.check_totals(*t)
+    return totals
+
+
+def apply_changes(accounts: dict[str, Account], changes: list[Change]) -> dict[str, Account]:
+    """check_changes, then the accounts as changed."""
+    result = dict(accounts)
+    for account_id, (dp, cp, dq, cq) in check_changes(accounts, changes).items():
+        result[account_id] = dataclasses.replace(accounts[account_id], debits_posted=dp, credits_posted=cp, debits_pending=dq,
+                                                 credits_pending=cq)
     return result
 
 

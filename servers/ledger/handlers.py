@@ -9,7 +9,7 @@ from servers.kernel.ids import new_id
 from servers.kernel.money import Money
 from servers.ledger import errors, paging
 from servers.ledger.domain import (HOT_BY_DEFAULT, Account, AccountState, AccountType, Change, Entry, Leg, OwnerType,
-                                   Transfer, TransferState, apply_changes, check_legs, leg_changes, net_deltas,
+                                   Transfer, TransferState, check_changes, check_legs, leg_changes, net_deltas,
                                    new_account_flags, resolve_hold, reversal_leg, row_locked, state_change, timeout_time)
 from servers.ledger.ports import LedgerRepository
 
@@ -77,15 +77,15 @@ async def set_state(repo: LedgerRepository, account_id: str, target: AccountStat
 async def book(repo: LedgerRepository, changes: list[Change], flags: dict[str, Account] | None = None) -> None:
     """Locks what the changes need, checks them in order against the locked balances, and
     stores them: exact row updates where a flag is at stake, buffered deltas elsewhere.
-    `flags` may be an unlocked read: flags, hotness and currency never change."""
+    `flags` may be stale (`repo.account_flags`): flags, hotness and currency never change."""
     ids = sorted({c.account_id for c in changes})
-    flags = flags if flags is not None else await repo.get_accounts(ids)
+    flags = flags if flags is not None else await repo.account_flags(ids)
     exclusive = row_locked(flags, changes)
     locked = await repo.lock_accounts(sorted(exclusive), sorted(set(ids) - exclusive))
     missing = [i for i in ids if i not in locked]
     if missing:
         raise errors.account_not_found(missing[0])
-    apply_changes(locked, changes)
+    check_changes(locked, changes)
     deltas = net_deltas(changes)
     await repo.apply_deltas({a: d for a, d in deltas.items() if a in exclusive},
                             {a: d for a, d in deltas.items() if a not in exclusive})
@@ -96,7 +96,7 @@ async def create_transfers(repo: LedgerRepository, request_id: str, legs: list[L
     """Posts (or holds) every leg or none. Idempotency of request_id is the caller's
     (kernel.idempotency); the UNIQUE (request_id, leg_index) constraint is the last guard."""
     ids = sorted({leg.debit_account_id for leg in legs} | {leg.credit_account_id for leg in legs})
-    flags = await repo.get_accounts(ids)
+    flags = await repo.account_flags(ids)
     check_legs(flags, legs)
     await book(repo, [c for leg in legs for c in leg_changes(leg)], flags)
     now = await repo.now() if any(leg.pending and leg.timeout_seconds for leg in legs) else None

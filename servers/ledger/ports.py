@@ -18,6 +18,10 @@ class LedgerRepository(Protocol):
     async def get_accounts(self, account_ids: list[str]) -> dict[str, Account]:
         """Unlocked read; balances include every committed buffered delta."""
 
+    async def account_flags(self, account_ids: list[str]) -> dict[str, Account]:
+        """Existing accounts by id for their immutable attributes (owner, type, currency, flags,
+        hotness) only: balances and state may be stale (the adapter caches them)."""
+
     async def find_account(self, owner_type: OwnerType, owner_id: str, account_type: AccountType, currency_code: str) -> Account | None: ...
 
     async def insert_account(self, account: Account) -> Account:
@@ -65,6 +69,9 @@ class LedgerRepository(Protocol):
 
     async def balance_at(self, account: Account, at: datetime) -> Account:
         """The account's balances as they were at `at` (from entries and holds)."""
+
+    async def flush(self) -> None:
+        """Sends writes the repository deferred (see adapters); a no-op otherwise."""
 
     async def add_event(self, event_type: str, payload: dict[str, Any]) -> None: ...
 

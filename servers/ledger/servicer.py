@@ -1,8 +1,8 @@
 """gRPC ↔ ledger handlers. Translation only: errors are mapped by the kernel interceptor."""
 from __future__ import annotations
 
-from datetime import timezone
-
+from datetime import datetime, timezone
+from functools import lru_cache
 
 from paymesh.common.v1 import money_pb2
 from paymesh.ledger.v1 import ledger_pb2 as pb, ledger_service_pb2 as api, ledger_service_pb2_grpc as rpc
@@ -29,14 +29,22 @@ def account_pb(a: Account) -> pb.Account:
         balance=balance_pb(a), hot=a.hot, create_time=_ts(a.create_time))
 
 
+@lru_cache(maxsize=1024)
+def _ts_cached(value: datetime | None):
+    """Read-only shared Timestamps (a message field assignment copies): a batch's transfers
+    share one create_time."""
+    return _ts(value)
+
+
 def transfer_pb(t: Transfer) -> pb.Transfer:
+    currency = t.leg.amount.currency_code
     return pb.Transfer(
         transfer_id=t.transfer_id, request_id=t.request_id, debit_account_id=t.leg.debit_account_id,
-        credit_account_id=t.leg.credit_account_id, amount=t.leg.amount.to_proto(), state=int(t.state),
-        business_code=t.leg.business_code, context_id=t.context_id, create_time=_ts(t.create_time),
+        credit_account_id=t.leg.credit_account_id, amount=money_pb2.Money(currency_code=currency, amount_minor=t.leg.amount.amount_minor),
+        state=int(t.state), business_code=t.leg.business_code, context_id=t.context_id, create_time=_ts_cached(t.create_time),
         reverses_transfer_id=t.reverses_transfer_id, pending=t.leg.pending,
-        posted_amount=Money(t.leg.amount.currency_code, t.posted_amount).to_proto(),
-        timeout_time=_ts(t.timeout_time), resolve_time=_ts(t.resolve_time),
+        posted_amount=money_pb2.Money(currency_code=currency, amount_minor=t.posted_amount),
+        timeout_time=_ts_cached(t.timeout_time), resolve_time=_ts_cached(t.resolve_time),
         ref=money_pb2.BusinessRef(order_id=t.leg.order_id, payment_id=t.leg.payment_id, refund_id=t.leg.refund_id,
                                   settlement_batch_id=t.leg.settlement_batch_id))
 
@@ -97,48 +105,61 @@ class LedgerServicer(rpc.LedgerServiceServicer):
         account = await self._read(lambda repo: handlers.get_balance(repo, request.account_id, at))
         return api.GetBalanceResponse(balance=balance_pb(account))
 
+    async def _book(self, method: str, request, response_type, work):
+        """A write RPC: idempotent (kernel.idempotency), its writes deferred so the booking —
+        balances, deltas, transfers, entries, outbox and the stored response — goes to
+        PostgreSQL as one statement after the locks."""
+        current: dict[str, Repo] = {}
+
+        async def run(conn):
+            current["repo"] = Repo(conn, deferred=True)  # one per attempt (run_in_transaction retries)
+            return await work(current["repo"])
+
+        async def store(conn, response):
+            repo = current["repo"]
+            await repo.write(*idempotency.completion(method, request.request_id, response))
+            await repo.flush()
+
+        return await idempotency.run_once(self.db, method, request.request_id, request, response_type, run, store)
+
     async def CreateTransfers(self, request, context):
         legs = [leg(l) for l in request.legs]
 
-        async def work(conn):
-            transfers = await handlers.create_transfers(Repo(conn), request.request_id, legs, current_context_id())
+        async def work(repo):
+            transfers = await handlers.create_transfers(repo, request.request_id, legs, current_context_id())
             return api.CreateTransfersResponse(transfers=[transfer_pb(t) for t in transfers])
 
-        return await idempotency.run_once(self.db, "CreateTransfers", request.request_id, request, api.CreateTransfersResponse, work)
+        return await self._book("CreateTransfers", request, api.CreateTransfersResponse, work)
 
     async def PostPendingTransfer(self, request, context):
-        async def work(conn):
-            hold = await handlers.resolve(Repo(conn), request.transfer_id, TransferState.POSTED, _amount(request))
+        async def work(repo):
+            hold = await handlers.resolve(repo, request.transfer_id, TransferState.POSTED, _amount(request))
             return api.PostPendingTransferResponse(transfer=transfer_pb(hold))
 
-        return await idempotency.run_once(self.db, "PostPendingTransfer", request.request_id, request,
-                                          api.PostPendingTransferResponse, work)
+        return await self._book("PostPendingTransfer", request, api.PostPendingTransferResponse, work)
 
     async def VoidPendingTransfer(self, request, context):
-        async def work(conn):
-            hold = await handlers.resolve(Repo(conn), request.transfer_id, TransferState.VOIDED)
+        async def work(repo):
+            hold = await handlers.resolve(repo, request.transfer_id, TransferState.VOIDED)
             return api.VoidPendingTransferResponse(transfer=transfer_pb(hold))
 
-        return await idempotency.run_once(self.db, "VoidPendingTransfer", request.request_id, request,
-                                          api.VoidPendingTransferResponse, work)
+        return await self._book("VoidPendingTransfer", request, api.VoidPendingTransferResponse, work)
 
     async def ReverseTransfer(self, request, context):
-        async def work(conn):
-            reversal = await handlers.reverse(Repo(conn), request.transfer_id, request.request_id, _amount(request),
-                                              current_context_id())
+        async def work(repo):
+            reversal = await handlers.reverse(repo, request.transfer_id, request.request_id, _amount(request), current_context_id())
             return api.ReverseTransferResponse(transfer=transfer_pb(reversal))
 
-        return await idempotency.run_once(self.db, "ReverseTransfer", request.request_id, request, api.ReverseTransferResponse, work)
+        return await self._book("ReverseTransfer", request, api.ReverseTransferResponse, work)
 
     async def TopUpWallet(self, request, context):
         amount = Money.from_proto(request.amount)
 
-        async def work(conn):
-            transfer, wallet = await handlers.top_up_wallet(Repo(conn), request.request_id, request.member_id, amount,
-                                                            current_context_id())
+        async def work(repo):
+            transfer, wallet = await handlers.top_up_wallet(repo, request.request_id, request.member_id, amount, current_context_id())
             return api.TopUpWalletResponse(transfer=transfer_pb(transfer), wallet=account_pb(wallet))
 
-        return await idempotency.run_once(self.db, "TopUpWallet", request.request_id, request, api.TopUpWalletResponse, work)
+        return await self._book("TopUpWallet", request, api.TopUpWalletResponse, work)
 
     async def GetTransfer(self, request, context):
         transfer = await self._read(lambda repo: handlers.get_transfer(repo, request.transfer_id))

@@ -20,24 +20,26 @@ from servers.payment import errors
 from servers.payment.domain import (CardRef, Instruction, InstructionState, LateCapture, Payment, PaymentKind, PaymentMethod,
                                     PaymentState)
 from servers.payment.fees import FeePlan, FeeRule
+from servers.payment.refund_store import WAITING_SQL, SqlRecoveryQueries, SqlRefundStore
 
 T = TypeVar("T")
 _COLS = ("payment_id, request_id, request_hash, kind, order_id, merchant_id, payer_member_id, currency_code, amount_minor, fee_minor,"
          " method, state, failure_reason, ledger_transfer_ids, context_id, version, create_time, update_time, fee_plan_version,"
          " original_payment_id, refunded_minor, to_member_id, card, return_url, bank_account_ticket, captured_minor, review_reason,"
-         " duplicate_of")
+         " duplicate_of, review_resolution, resolved_by, resolution_note, resolution_request_id")
 _INS_COLS = ("instruction_id, seq, method, tool, currency_code, amount_minor, state, failure_reason, ledger_transfer_ids, inst_order_id,"
              " channel_id, redirect_url, channel_result, settled_minor")
 _FILTERS = {"order_id": "order_id", "merchant_id": "merchant_id", "context_id": "context_id"}
 
 
-def _payment(row, instructions: tuple[Instruction, ...] = (), late_capture_minor: int = 0) -> Payment:
+def _payment(row, instructions: tuple[Instruction, ...] = (), late_capture_minor: int = 0, refunds: tuple = ()) -> Payment:
     return Payment(row.payment_id, row.request_id, PaymentKind(row.kind), row.order_id, row.merchant_id, row.payer_member_id,
                    Money(row.currency_code, row.amount_minor), PaymentMethod(row.method), PaymentState(row.state),
                    Money(row.currency_code, row.fee_minor), row.failure_reason, tuple(row.ledger_transfer_ids), row.context_id,
                    row.version, row.create_time, row.update_time, row.fee_plan_version, row.original_payment_id,
                    row.refunded_minor, row.to_member_id, instructions, _card(row.card), row.return_url,
-                   row.bank_account_ticket, row.captured_minor, row.review_reason, row.duplicate_of, late_capture_minor)
+                   row.bank_account_ticket, row.captured_minor, row.review_reason, row.duplicate_of, late_capture_minor,
+                   row.review_resolution, row.resolved_by, row.resolution_note, row.resolution_request_id, refunds)
 
 
 def _card(data) -> CardRef | None:
@@ -57,7 +59,7 @@ def _plan(merchant_id: str, version: int, rules_json) -> FeePlan:
     return FeePlan(merchant_id, version, tuple(FeeRule(**r) for r in rules))
 
 
-class SqlPaymentRepository:
+class SqlPaymentRepository(SqlRefundStore, SqlRecoveryQueries):
     def __init__(self, conn: AsyncConnection):
         self.conn = conn
 
@@ -73,7 +75,7 @@ class SqlPaymentRepository:
                                        {"p": payment_id})).all()
         late = (await self.conn.execute(text("SELECT coalesce(sum(amount_minor), 0) FROM late_captures WHERE payment_id = :p"),
                                         {"p": payment_id})).scalar_one()
-        return _payment(row, tuple(_instruction(i) for i in ins), int(late))
+        return _payment(row, tuple(_instruction(i) for i in ins), int(late), tuple(await self.channel_refunds(payment_id)))
 
     async def insert(self, p: Payment, request_hash: bytes) -> bool:
         inserted = await self.conn.execute(text(
@@ -143,7 +145,7 @@ class SqlPaymentRepository:
         rows = await self.conn.execute(text(
             "SELECT DISTINCT i.payment_id FROM instructions i JOIN payments p USING (payment_id)"
             " WHERE i.state = 5 AND i.channel_result IN ('SUCCESS', 'FAIL') AND p.state IN (2, 5)"
-            " UNION SELECT DISTINCT payment_id FROM late_captures WHERE NOT booked LIMIT :n"), {"n": limit})
+            " UNION SELECT DISTINCT payment_id FROM late_captures WHERE NOT booked" + WAITING_SQL + " LIMIT :n"), {"n": limit})
         return list(rows.scalars())
 
     async def succeeded_payment_of_order(self, order_id: str, other_than: str) -> str:
@@ -307,6 +309,21 @@ class GrpcLedger:
         clearing, suspense = await self._clearing(late.channel_id, currency), await self._suspense(currency)
         return await self._post(f"late:{late.inst_order_id}", [
             (clearing, suspense, late.amount, "LATE_SUCCESS", {"order_id": payment.order_id, "payment_id": payment.payment_id})])
+
+    async def book_channel_refund(self, payment: Payment, refund) -> list[str]:
+        """An engine refund the channel confirmed (channel_refunds.py): the fee share back, then merchant pending and
+        suspense → channel clearing (→ the payer's wallet for a balance part). Idempotent per refund key."""
+        currency, ref = refund.currency_code, {"order_id": payment.order_id, "payment_id": payment.payment_id}
+        target = (await self._clearing(refund.channel_id, currency) if refund.channel_id
+                  else await self._wallet(payment.payer_member_id, currency))
+        merchant, legs = await self._merchant_pending(payment.merchant_id, currency), []
+        if refund.fee_back_minor:
+            legs.append((await self._fee_income(currency), merchant, Money(currency, refund.fee_back_minor), "FEE_REFUND", ref))
+        if refund.merchant_minor:
+            legs.append((merchant, target, Money(currency, refund.merchant_minor), "REFUND", ref))
+        if refund.suspense_minor:
+            legs.append((await self._suspense(currency), target, Money(currency, refund.suspense_minor), "SUSPENSE_REFUND", ref))
+        return await self._post(f"channel-refund:{refund.refund_key}", legs)
 
     async def hold_for_payout(self, payment: Payment, instruction: Instruction, channel_id: str) -> list[str]:
         """A hold wallet → channel clearing (insufficient funds → Declined); idempotent per instruction."""

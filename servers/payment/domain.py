@@ -42,7 +42,7 @@ TRANSITIONS: dict[PaymentState, set[PaymentState]] = {
     PaymentState.UNKNOWN: {PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.REVIEW},
     PaymentState.SUCCEEDED: set(),
     PaymentState.FAILED: set(),
-    PaymentState.REVIEW: set(),
+    PaymentState.REVIEW: {PaymentState.SUCCEEDED, PaymentState.FAILED},  # only by ResolveReview (review.py)
 }
 
 
@@ -148,6 +148,11 @@ class Payment:
     review_reason: str = ""  # PARTIAL_CAPTURE | AMOUNT_MISMATCH
     duplicate_of: str = ""  # a second successful payment of an order: the payment that paid it first
     late_capture_minor: int = 0  # channel SUCCESS after the payment FAILED, booked into suspense
+    review_resolution: str = ""  # ACCEPT | REFUND once operations resolved the REVIEW
+    resolved_by: str = ""
+    resolution_note: str = ""
+    resolution_request_id: str = ""
+    channel_refunds: tuple["ChannelRefund", ...] = ()
 
     @property
     def refundable(self) -> Money:
@@ -243,3 +248,30 @@ class MemberTransfer:
     to_member_id: str
     amount: Money
     context_id: str
+
+
+@dataclass(frozen=True)
+class ChannelRefund:
+    """A refund the engine sends by itself (duplicate, late capture, resolved review), one per
+    captured instruction. Booked when the channel confirms: fee income → merchant pending
+    (fee_back), merchant pending → channel clearing (merchant_minor; → the payer's wallet for a
+    balance part, channel_id ""), platform suspense → channel clearing (suspense_minor)."""
+    refund_key: str  # idempotency: the channel request id; the ledger's is channel-refund:<key>
+    payment_id: str
+    source: str  # DUPLICATE | LATE_CAPTURE | REVIEW_REFUND | REVIEW_EXCESS
+    instruction_id: str  # the id the channel knows the refund by
+    original_inst_order_id: str
+    channel_id: str
+    currency_code: str
+    merchant_minor: int = 0
+    suspense_minor: int = 0
+    fee_back_minor: int = 0
+    state: str = "PENDING"  # PENDING → SUBMITTED → SUCCEEDED | FAILED
+    channel_result: str = ""  # SUCCESS | FAIL from the refund's channel event
+    inst_order_id: str = ""
+    ledger_transfer_ids: tuple[str, ...] = ()
+    failure_reason: str = ""
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.currency_code, self.merchant_minor + self.suspense_minor)

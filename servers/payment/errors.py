@@ -64,3 +64,8 @@ def card_required() -> InvalidArgument:
 
 def channel_unavailable() -> Unavailable:
     return Unavailable("CHANNEL_UNAVAILABLE", "the channel service did not answer; retry with the same request_id")
+
+
+def topup_not_refundable(payment_id: str) -> FailedPrecondition:
+    return FailedPrecondition("TOPUP_NOT_REFUNDABLE", f"top-up {payment_id} cannot be refunded to the card; the member withdraws the balance"
+                              " instead (CreateWithdrawal)", {"payment_id": payment_id})

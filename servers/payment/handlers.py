@@ -16,7 +16,7 @@ import hashlib
 
 from servers.kernel.ids import new_id
 from servers.kernel.money import Money
-from servers.payment import errors, fees, late
+from servers.payment import channel_refunds, errors, fees, late, review
 from servers.payment.domain import (FINAL, PAYOUT_TOOL, Instruction, InstructionState, MemberTransfer, Payment, PaymentKind,
                                     PaymentMethod, PaymentState, PayOrder, Refund, TopUp, Withdrawal, build_plan, check_transition,
                                     review_of)
@@ -80,16 +80,28 @@ async def _start(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerP
 
 
 async def resume(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, payment_id: str) -> Payment:
-    """Continues a payment after an asynchronous tool's verdict arrived (or after a crash)."""
+    """Continues a payment after an asynchronous tool's verdict arrived (or after a crash): the plan, a
+    late capture, a resolved review, and the engine's own channel refunds."""
     payment = await get_payment(uow, payment_id)
+    refunder = refunder_of(tools)
+    if payment.state == PaymentState.REVIEW and payment.review_resolution:
+        return await review.finish(uow, ledger, refunder, payment)
     if payment.state == PaymentState.FAILED:
         await late.book(uow, ledger, payment)
-        return await get_payment(uow, payment_id)
-    if payment.state == PaymentState.SUCCEEDED:
-        return await _after_success(uow, ledger, payment)
-    if payment.state in FINAL or payment.state == PaymentState.CREATED:
+    elif payment.state == PaymentState.SUCCEEDED:
+        payment = await _after_success(uow, tools, ledger, payment)
+    elif payment.state in FINAL or payment.state == PaymentState.CREATED:
         return payment
-    return await run_plan(uow, tools, ledger, payment)
+    else:
+        return await run_plan(uow, tools, ledger, payment)
+    await channel_refunds.run(uow, refunder, ledger, payment)
+    return await get_payment(uow, payment_id)
+
+
+def refunder_of(tools: dict[str, PaymentTool]):
+    """The channel tool sends the engine's channel refunds (None when payments run without channels)."""
+    tool = tools.get("channel")
+    return tool if hasattr(tool, "submit_refund") else None
 
 
 async def run_plan(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, payment: Payment) -> Payment:
@@ -142,18 +154,44 @@ async def run_plan(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: Ledge
     if payment.fee and payment.fee.is_positive:
         transfer_ids += await ledger.charge_fee(payment)
     done = await uow(lambda repo: _finish(repo, payment, PaymentState.SUCCEEDED, ledger_transfer_ids=tuple(transfer_ids)))
-    return await _after_success(uow, ledger, done)
+    return await _after_success(uow, tools, ledger, done)
 
 
-async def _after_success(uow: UnitOfWork, ledger: LedgerPort, payment: Payment) -> Payment:
-    """A duplicate payment of an order (duplicate_of set when it succeeded) is refunded at once
-    when it moved only balance; channel parts are left recorded for a manual refund."""
-    if (not payment.duplicate_of or payment.refunded_minor or payment.state != PaymentState.SUCCEEDED
-            or any(i.tool != "balance" for i in payment.instructions)):
+async def _after_success(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerPort, payment: Payment) -> Payment:
+    return await refund_duplicate(uow, refunder_of(tools), ledger, payment)
+
+
+async def refund_duplicate(uow: UnitOfWork, refunder, ledger: LedgerPort, payment: Payment) -> Payment:
+    """A duplicate payment of an order (duplicate_of set when it succeeded) is refunded at once: a
+    balance-only one by a refund payment; one with channel parts by the engine's channel refunds
+    (one per part, `duplicate:<payment>:<seq>`, the fee share back on the first), the whole
+    amount reserved on the payment in the transaction that records them."""
+    if not payment.duplicate_of or payment.state != PaymentState.SUCCEEDED:
         return payment
-    request_id = f"duplicate:{payment.payment_id}"
-    await refund(uow, ledger, Refund(request_id, hashlib.sha256(request_id.encode()).digest(), payment.payment_id, payment.amount,
-                                     "DUPLICATE_PAYMENT", payment.context_id), event="payment.duplicate_refunded")
+    if all(i.tool == "balance" for i in payment.instructions):
+        if payment.refunded_minor:
+            return payment
+        request_id = f"duplicate:{payment.payment_id}"
+        await refund(uow, ledger, Refund(request_id, hashlib.sha256(request_id.encode()).digest(), payment.payment_id, payment.amount,
+                                         "DUPLICATE_PAYMENT", payment.context_id), event="payment.duplicate_refunded")
+        return await get_payment(uow, payment.payment_id)
+
+    async def plan(repo: PaymentRepository) -> None:
+        current = await repo.get(payment.payment_id)
+        assert current is not None
+        planned = any(r.source == "DUPLICATE" for r in current.channel_refunds)
+        if planned or await repo.add_refunded(current.payment_id, current.amount.amount_minor) is None:
+            return  # planned before, or already (partly) refunded by hand: nothing automatic
+        rows, fee_back = [], current.fee.amount_minor if current.fee else 0
+        for ins in current.instructions:
+            if ins.state == InstructionState.SUCCEEDED:
+                rows.append(channel_refunds.for_instruction(current, ins, f"duplicate:{current.payment_id}:{ins.seq}", "DUPLICATE",
+                                                            ins.amount.amount_minor, 0, fee_back))
+                fee_back = 0
+        await repo.record_refunds(rows)
+
+    await uow(plan)
+    await channel_refunds.run(uow, refunder, ledger, payment)
     return await get_payment(uow, payment.payment_id)
 
 
@@ -178,6 +216,8 @@ async def on_channel_event(repo: PaymentRepository, inst_order: dict) -> str | N
     state = inst_order.get("state", "").removeprefix("INST_ORDER_STATE_")
     verdict = {"SUCCESS": "SUCCESS", "FAIL": "FAIL", "UNKNOWN": "UNKNOWN", "REQUIRES_ACTION": "REQUIRES_ACTION"}.get(state)
     kind = inst_order.get("type", "INST_ORDER_TYPE_PAY").removeprefix("INST_ORDER_TYPE_")
+    if kind == "REFUND":  # the verdict on one of the engine's own channel refunds (channel_refunds.py)
+        return await channel_refunds.on_event(repo, inst_order)
     if verdict is None or kind not in ("PAY", "PAYOUT"):
         return None
     found = await repo.find_instruction(inst_order.get("instruction_id", ""))
@@ -253,7 +293,7 @@ async def _finish_once(repo: PaymentRepository, payment: Payment, target: Paymen
     """Moves to a final state and publishes its event; True only for the caller that moved it."""
     current = await repo.get(payment.payment_id)
     assert current is not None
-    if current.state in FINAL:
+    if current.state in FINAL and not (current.state == PaymentState.REVIEW and current.review_resolution):
         return current, False
     check_transition(current.state, target)
     if target == PaymentState.SUCCEEDED and current.kind == PaymentKind.ORDER and current.order_id:
@@ -268,9 +308,14 @@ async def _finish_once(repo: PaymentRepository, payment: Payment, target: Paymen
     name = event or f"payment.{_EVENT_PREFIX.get(done.kind, '')}{_OUTCOME[target]}"
     payload = event_payload(done)
     if done.duplicate_of:
-        payload["manual_refund"] = any(i.tool != "balance" for i in done.instructions)
+        payload["manual_refund"] = False  # every duplicate is refunded automatically (_after_success)
     await repo.add_event(name, payload)
     return await repo.get(done.payment_id) or done, True
+
+
+async def finish_review(repo: PaymentRepository, payment: Payment, target: PaymentState, **changes) -> Payment:
+    """REVIEW → SUCCEEDED | FAILED once operations recorded a resolution (review.py); events as for any payment."""
+    return await _finish(repo, payment, target, **changes)
 
 
 # Top-ups and withdrawals publish their own event names: trade acts only on an order's payment.succeeded.
@@ -283,7 +328,8 @@ def event_payload(p: Payment) -> dict:
             "state": p.state.name, "amount_minor": p.amount.amount_minor, "currency_code": p.amount.currency_code,
             "fee_minor": p.fee.amount_minor if p.fee else 0, "failure_reason": p.failure_reason,
             "original_payment_id": p.original_payment_id, "ledger_transfer_ids": list(p.ledger_transfer_ids),
-            "captured_minor": p.captured_minor, "review_reason": p.review_reason, "duplicate_of": p.duplicate_of}
+            "captured_minor": p.captured_minor, "review_reason": p.review_reason, "duplicate_of": p.duplicate_of,
+            "review_resolution": p.review_resolution}
 
 
 async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund, event: str = "payment.refunded") -> Payment:
@@ -315,6 +361,8 @@ async def _record_refund(repo: PaymentRepository, cmd: Refund) -> Payment:
     original = await repo.get(cmd.payment_id)
     if original is None:
         raise errors.payment_not_found(cmd.payment_id)
+    if original.kind == PaymentKind.TOP_UP:  # the money is the member's now: they withdraw it (README, "Not yet")
+        raise errors.topup_not_refundable(original.payment_id)
     if original.kind != PaymentKind.ORDER or original.state != PaymentState.SUCCEEDED:
         raise errors.not_refundable(original.payment_id, f"{original.kind.name} {original.state.name}")
     if cmd.amount.currency_code != original.amount.currency_code:

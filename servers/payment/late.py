@@ -7,7 +7,8 @@ platform suspense (business code LATE_SUCCESS) after commit; the janitor books a
 from __future__ import annotations
 
 from servers.kernel.money import Money
-from servers.payment.domain import Instruction, InstructionState, LateCapture, Payment, PaymentState
+from servers.payment.channel_refunds import channel_instruction_id
+from servers.payment.domain import ChannelRefund, Instruction, InstructionState, LateCapture, Payment, PaymentState
 from servers.payment.ports import LedgerPort, PaymentRepository, UnitOfWork
 
 
@@ -32,9 +33,18 @@ async def record(repo: PaymentRepository, payment: Payment, instruction: Instruc
 
 
 async def book(uow: UnitOfWork, ledger: LedgerPort, payment: Payment) -> None:
-    """Books each unbooked late capture of the payment into suspense (idempotent per institution order)."""
+    """Books each unbooked late capture of the payment into suspense (idempotent per institution order)
+    and, in the same transaction as the booking mark, plans its automatic channel refund
+    (`late-refund:<inst order>`, suspense → clearing once the channel confirms; channel_refunds.py)."""
     for capture in await uow(lambda repo: repo.late_captures(payment.payment_id)):
         if capture.booked:
             continue
         ids = await ledger.book_late_capture(payment, capture)
-        await uow(lambda repo, io=capture.inst_order_id, t=tuple(ids): repo.mark_late_capture_booked(io, t))
+
+        async def mark(repo: PaymentRepository, c: LateCapture = capture, t: tuple[str, ...] = tuple(ids)) -> None:
+            await repo.mark_late_capture_booked(c.inst_order_id, t)
+            if c.channel_id and not c.inst_order_id.startswith("ins:"):  # a real institution order to refund
+                key = f"late-refund:{c.inst_order_id}"
+                await repo.record_refunds([ChannelRefund(key, c.payment_id, "LATE_CAPTURE", channel_instruction_id(key), c.inst_order_id,
+                                                         c.channel_id, c.amount.currency_code, 0, c.amount.amount_minor)])
+        await uow(mark)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
-from servers.payment.domain import Instruction, InstructionState, LateCapture, Payment, PaymentState
+from servers.payment.domain import ChannelRefund, Instruction, InstructionState, LateCapture, Payment, PaymentState
 from servers.payment.fees import FeePlan
 
 T = TypeVar("T")
@@ -50,6 +50,18 @@ class PaymentRepository(Protocol):
     async def late_captures(self, payment_id: str) -> list[LateCapture]: ...
 
     async def mark_late_capture_booked(self, inst_order_id: str, transfer_ids: tuple[str, ...]) -> None: ...
+
+    async def record_refunds(self, rows: list[ChannelRefund]) -> None:
+        """Records engine refunds once per refund_key (a repeat is a no-op)."""
+
+    async def channel_refunds(self, payment_id: str) -> list[ChannelRefund]: ...
+
+    async def set_refund(self, refund_key: str, expected: str, target: str, **changes: Any) -> bool:
+        """Compare-and-set on the refund's state."""
+
+    async def record_refund_result(self, instruction_id: str, verdict: str, inst_order_id: str, reason: str) -> str | None:
+        """Stores a channel verdict (SUCCESS/FAIL, final) on the refund sent as instruction_id; its payment id, None if not ours
+        or already recorded."""
 
     async def list_payments(self, filters: dict[str, str], page_size: int, after: str) -> list[Payment]: ...
 
@@ -97,3 +109,13 @@ class LedgerPort(Protocol):
 
     async def void_holds(self, instruction_id: str, transfer_ids: list[str]) -> None:
         """Voids an instruction's ledger holds (idempotent per instruction and hold)."""
+
+    async def book_channel_refund(self, payment: Payment, refund: ChannelRefund) -> list[str]:
+        """A confirmed engine refund: fee back, merchant pending / suspense → channel clearing (or → wallet for a balance part);
+        idempotent per refund_key."""
+
+
+class ChannelRefunder(Protocol):
+    async def submit_refund(self, payment: Payment, refund: ChannelRefund) -> str:
+        """SubmitRefund to the refund's channel, idempotent per refund_key; the refund's institution order id.
+        Raises errors.Declined when the channel refuses it, Unavailable when it did not answer."""

@@ -9,7 +9,7 @@ from paymesh.payment.v1 import payment_pb2 as pb, payment_service_pb2 as api, pa
 from servers.kernel.context import current_context_id
 from servers.kernel.idempotency import request_hash
 from servers.kernel.money import Money
-from servers.payment import fees, handlers, settlement
+from servers.payment import fees, handlers, review, settlement, settlement_disputes
 from servers.payment.domain import (TOPUP_MERCHANT_ID, CardRef, Instruction, MemberTransfer, Payment, PaymentMethod, PayOrder, Refund,
                                     TopUp, Withdrawal)
 from servers.payment.ports import LedgerPort, PaymentTool, UnitOfWork
@@ -33,7 +33,11 @@ def payment_pb(p: Payment) -> pb.Payment:
         refunded=Money(currency, p.refunded_minor).to_proto(), to_member_id=p.to_member_id,
         instructions=[instruction_pb(i) for i in p.instructions],
         captured=Money(currency, p.captured_minor).to_proto() if p.review_reason else None, review_reason=p.review_reason,
-        duplicate_of=p.duplicate_of, late_capture=Money(currency, p.late_capture_minor).to_proto() if p.late_capture_minor else None)
+        duplicate_of=p.duplicate_of, late_capture=Money(currency, p.late_capture_minor).to_proto() if p.late_capture_minor else None,
+        review_resolution=p.review_resolution, resolved_by=p.resolved_by, channel_refunds=[
+            pb.ChannelRefund(refund_key=r.refund_key, source=r.source, inst_order_id=r.inst_order_id, channel_id=r.channel_id,
+                             amount=r.amount.to_proto(), state=r.state, ledger_transfer_ids=list(r.ledger_transfer_ids))
+            for r in p.channel_refunds])
 
 
 def _card(request) -> CardRef | None:
@@ -108,6 +112,12 @@ class PaymentServicer(rpc.PaymentServiceServicer):
                              Money.from_proto(request.amount), current_context_id())
         return api.CreateMemberTransferResponse(payment=payment_pb(await handlers.member_transfer(self.uow, self.ledger, cmd)))
 
+    async def ResolveReview(self, request, context):
+        cmd = review.ResolveReview(request.request_id, request.payment_id, review.DECISIONS[request.decision], request.operator_id,
+                                   request.note)
+        payment = await review.resolve(self.uow, self.ledger, handlers.refunder_of(self.tools), cmd)
+        return api.ResolveReviewResponse(payment=payment_pb(payment))
+
 
 class FeePlanServicer(rpc.FeePlanServiceServicer):
     def __init__(self, uow: UnitOfWork):
@@ -125,7 +135,20 @@ def settlement_batch_pb(b: settlement.Batch) -> pb.SettlementBatch:
     return pb.SettlementBatch(batch_id=b.batch_id, merchant_id=b.merchant_id, cutoff_time=_ts(b.cutoff_time),
                               gross=settlement.money(b, b.gross_minor).to_proto(), fees=settlement.money(b, b.fees_minor).to_proto(),
                               refunds=settlement.money(b, b.refunds_minor).to_proto(), net=settlement.money(b, b.net_minor).to_proto(),
-                              line_count=b.line_count, state=int(b.state), create_time=_ts(b.create_time))
+                              line_count=b.line_count, state=int(b.state), create_time=_ts(b.create_time), request_id=b.request_id)
+
+
+def settlement_config_pb(c: settlement.Config) -> pb.SettlementConfig:
+    schedule = pb.SettlementSchedule(cutoff_local_time=c.cutoff_local_time, time_zone=c.time_zone, delay_days=c.delay_days)
+    return pb.SettlementConfig(merchant_id=c.merchant_id, mode=int(c.mode), update_time=_ts(c.update_time) if c.update_time else None,
+                               schedule=schedule if c.mode == settlement.SettlementMode.PERIODIC else None)
+
+
+def dispute_pb(d: settlement_disputes.Dispute) -> pb.Dispute:
+    return pb.Dispute(dispute_id=d.dispute_id, payment_id=d.payment_id, merchant_id=d.merchant_id,
+                      amount=Money(d.currency_code, d.amount_minor).to_proto(), state=int(d.state), reason=d.reason,
+                      ledger_transfer_ids=list(d.ledger_transfer_ids), create_time=_ts(d.create_time) if d.create_time else None,
+                      close_time=_ts(d.close_time) if d.close_time else None)
 
 
 class SettlementServicer(rpc.SettlementServiceServicer):
@@ -150,7 +173,24 @@ class SettlementServicer(rpc.SettlementServiceServicer):
         return httpbody_pb2.HttpBody(content_type="text/csv; charset=utf-8", data=csv.encode())
 
     async def SetSettlementConfig(self, request, context):
-        mode = settlement.SettlementMode(request.mode)
-        at = await settlement.set_mode(self.uow, request.merchant_id, mode)
-        return api.SetSettlementConfigResponse(config=pb.SettlementConfig(merchant_id=request.merchant_id, mode=int(mode),
-                                                                          update_time=_ts(at)))
+        s = request.schedule
+        config = settlement.Config(request.merchant_id, settlement.SettlementMode(request.mode), s.cutoff_local_time, s.time_zone,
+                                   s.delay_days)
+        return api.SetSettlementConfigResponse(config=settlement_config_pb(await settlement.set_config(self.uow, config)))
+
+    async def GetSettlementConfig(self, request, context):
+        return api.GetSettlementConfigResponse(config=settlement_config_pb(await settlement.get_config(self.uow, request.merchant_id)))
+
+    async def OpenDispute(self, request, context):
+        cmd = settlement_disputes.OpenDispute(request.request_id, request_hash(request), request.payment_id, request.reason)
+        return api.OpenDisputeResponse(dispute=dispute_pb(await settlement_disputes.open_dispute(self.uow, self.locks, cmd)))
+
+    async def CloseDispute(self, request, context):
+        dispute = await settlement_disputes.close_dispute(self.uow, self.locks, self.ledger, request.dispute_id,
+                                                          settlement_disputes.DisputeState(request.outcome))
+        return api.CloseDisputeResponse(dispute=dispute_pb(dispute))
+
+    async def ListDisputes(self, request, context):
+        disputes, token = await settlement_disputes.list_disputes(self.uow, request.merchant_id, request.payment_id, request.page_size,
+                                                                  request.page_token)
+        return api.ListDisputesResponse(disputes=[dispute_pb(d) for d in disputes], next_page_token=token)

@@ -8,6 +8,11 @@ CreateSettlementBatch, under the per-merchant fenced lock:
      the database guard), nets them, inserts the batch OPEN with its lines;
   3. books ONE ledger transfer pending → settled for the net (request `settle:<batch_id>`);
   4. CAS OPEN → SETTLED. A ledger refusal cancels the batch (its lines are freed).
+
+A refund that SUCCEEDED after its payment was settled took its money from the merchant's pending
+balance: the next batch carries it as a deduction line (net < 0), as PSPs net refunds against the
+next payout. Payments under an OPEN or LOST dispute are held out (settlement_disputes.py); periodic
+mode and the sweep of failed auto batches are in settlement_periodic.py.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ MAX_LINES = 10_000  # a batch's lines at most; the rest waits for the next batch
 class SettlementMode(IntEnum):
     MANUAL = 1
     AUTO = 2
+    PERIODIC = 3
 
 
 class BatchState(IntEnum):
@@ -52,6 +58,27 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Deduction:
+    """A SUCCEEDED refund of a payment already settled, not netted yet."""
+    refund_id: str
+    original_payment_id: str
+    order_id: str
+    currency_code: str
+    amount_minor: int
+    fee_back_minor: int          # fee returned to the merchant's pending by the refund
+
+
+@dataclass(frozen=True)
+class Config:
+    merchant_id: str
+    mode: SettlementMode = SettlementMode.MANUAL
+    cutoff_local_time: str = ""   # "HH:MM" (PERIODIC)
+    time_zone: str = ""           # IANA; empty = UTC
+    delay_days: int = 0
+    update_time: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class Line:
     payment_id: str
     order_id: str
@@ -60,6 +87,7 @@ class Line:
     fee_minor: int       # fee kept by the platform (charged − returned by refunds)
     refunded_minor: int
     net_minor: int
+    original_payment_id: str = ""   # set on a deduction line (payment_id is then the refund's)
 
     def csv(self) -> str:
         return f"{self.payment_id},{self.order_id},{self.amount_minor},{self.fee_minor},{self.refunded_minor},{self.net_minor},{self.currency_code}"
@@ -95,12 +123,25 @@ class CreateBatch:
 REPORT_HEADER = "payment_id,order_id,amount,fee,refunded,net,currency"
 
 
-def net_lines(candidates: list[Candidate]) -> list[Line]:
+def net_lines(candidates: list[Candidate], deductions: list[Deduction] = ()) -> list[Line]:
     """Lines of one currency (the first candidate's; others wait for a later batch). A payment with
-    a refund still in flight (reserved ≠ succeeded) waits too, so what is netted is what the ledger moved."""
+    a refund still in flight (reserved ≠ succeeded) waits too, so what is netted is what the ledger moved.
+    Deductions (refunds after settlement) follow, oldest first, while the batch's net stays ≥ 0."""
     if not candidates:
         return []
     currency = candidates[0].currency_code
+    lines = _payment_lines(candidates, currency)
+    total = sum(x.net_minor for x in lines)
+    for d in deductions:
+        net = d.fee_back_minor - d.amount_minor
+        if d.currency_code != currency or net > 0 or total + net < 0:
+            continue  # waits for a batch large enough to absorb it
+        total += net
+        lines.append(Line(d.refund_id, d.order_id, currency, 0, -d.fee_back_minor, d.amount_minor, net, d.original_payment_id))
+    return lines if any(x.amount_minor for x in lines) else []
+
+
+def _payment_lines(candidates: list[Candidate], currency: str) -> list[Line]:
     lines = []
     for c in candidates:
         if c.currency_code != currency or c.refunded_minor != c.refunds_done_minor:
@@ -133,10 +174,15 @@ class SettlementStore(Protocol):
     async def advance_fence(self, merchant_id: str, fence: int) -> bool:
         """Records fence as the merchant's newest; False if a newer one was seen (our lease lapsed)."""
 
-    async def candidates(self, merchant_id: str, cutoff: dt.datetime, limit: int) -> list[Candidate]: ...
+    async def candidates(self, merchant_id: str, cutoff: dt.datetime, limit: int) -> list[Candidate]:
+        """SUCCEEDED order payments up to cutoff, in no batch, not duplicates, under no OPEN/LOST dispute."""
+
+    async def deductions(self, merchant_id: str, cutoff: dt.datetime, limit: int) -> list[Deduction]:
+        """SUCCEEDED refunds up to cutoff of payments already in a batch, neither covered by that line nor deducted."""
 
     async def insert(self, batch: Batch, request_hash: bytes) -> bool:
-        """Inserts the batch and its lines; False when request_id exists. A line already in a batch raises."""
+        """Inserts the batch and its lines, and covers the refunds netted in its payment lines; False when
+        request_id exists. A line already in a batch raises."""
 
     async def finish(self, batch: Batch, target: BatchState, transfer_ids: tuple[str, ...]) -> Batch | None:
         """CAS OPEN → target (CANCELLED deletes the lines)."""
@@ -149,7 +195,10 @@ class SettlementStore(Protocol):
     async def mode(self, merchant_id: str) -> SettlementMode:
         """MANUAL when never set."""
 
-    async def set_mode(self, merchant_id: str, mode: SettlementMode) -> dt.datetime:
+    async def config(self, merchant_id: str) -> Config:
+        """Config(merchant_id) (MANUAL) when never set."""
+
+    async def set_config(self, config: Config) -> dt.datetime:
         """Upserts; returns the update time."""
 
 
@@ -193,7 +242,8 @@ async def create_batch(uow: SettlementUnitOfWork, locks: Locks, ledger: Settleme
                 return _same(found, cmd)
             if not await s.advance_fence(cmd.merchant_id, fence):
                 raise Unavailable("SETTLEMENT_LOCK_LOST", "the settlement lock passed to another worker; retry")
-            lines = net_lines(await s.candidates(cmd.merchant_id, cutoff, MAX_LINES))
+            lines = net_lines(await s.candidates(cmd.merchant_id, cutoff, MAX_LINES),
+                              await s.deductions(cmd.merchant_id, cutoff, MAX_LINES))
             if not lines:
                 raise nothing_to_settle(cmd.merchant_id)
             batch = build_batch(cmd, cutoff, lines, fence)
@@ -246,21 +296,45 @@ async def report(uow: SettlementUnitOfWork, batch_id: str) -> str:
     return await uow(work)
 
 
-async def set_mode(uow: SettlementUnitOfWork, merchant_id: str, mode: SettlementMode) -> dt.datetime:
-    return await uow(lambda s: s.set_mode(merchant_id, mode))
+async def set_config(uow: SettlementUnitOfWork, config: Config) -> Config:
+    if config.mode == SettlementMode.PERIODIC:
+        from servers.payment.settlement_periodic import check_schedule
+        check_schedule(config)
+    else:
+        config = Config(config.merchant_id, config.mode)
+    at = await uow(lambda s: s.set_config(config))
+    return Config(config.merchant_id, config.mode, config.cutoff_local_time, config.time_zone, config.delay_days, at)
+
+
+async def get_config(uow: SettlementUnitOfWork, merchant_id: str) -> Config:
+    return await uow(lambda s: s.config(merchant_id))
 
 
 async def settle_payment(uow: SettlementUnitOfWork, locks: Locks, ledger: SettlementLedger, payment_id: str, merchant_id: str) -> Batch | None:
     """Auto mode, on `payment.succeeded`: a batch per payment event (request `auto:<payment_id>`), which also
     sweeps anything of the merchant left unsettled. None when an earlier batch already took it."""
-    request_id = f"auto:{payment_id}"
-    try:
-        return await create_batch(uow, locks, ledger, CreateBatch(request_id, hashlib.sha256(request_id.encode()).digest(),
-                                                                  merchant_id, None))
-    except FailedPrecondition as exc:
-        if exc.reason == "NOTHING_TO_SETTLE":
-            return None
-        raise
+    return await settle_as(uow, locks, ledger, f"auto:{payment_id}", merchant_id)
+
+
+async def settle_as(uow: SettlementUnitOfWork, locks: Locks, ledger: SettlementLedger, request_id: str, merchant_id: str,
+                    cutoff: dt.datetime | None = None, now: Callable[[], dt.datetime] | None = None) -> Batch | None:
+    """A system batch (auto, sweep, periodic): its request id names it; None when there is nothing to settle.
+    A batch of that id the ledger refused (CANCELLED) is retried as `<request_id>:2`, `:3`, … (at most 5 tries)."""
+    for attempt in range(1, SYSTEM_ATTEMPTS + 1):
+        rid = request_id if attempt == 1 else f"{request_id}:{attempt}"
+        try:
+            batch = await create_batch(uow, locks, ledger, CreateBatch(rid, hashlib.sha256(rid.encode()).digest(), merchant_id, cutoff),
+                                       *([now] if now else []))
+        except FailedPrecondition as exc:
+            if exc.reason == "NOTHING_TO_SETTLE":
+                return None
+            raise
+        if batch.state != BatchState.CANCELLED:
+            return batch
+    return None
+
+
+SYSTEM_ATTEMPTS = 5
 
 
 def money(batch: Batch, minor: int) -> Money:

@@ -8,7 +8,7 @@ from clients.channel import error_reason
 from clients.services import Mesh
 from servers.payment import errors
 from servers.payment.adapters import GrpcLedger
-from servers.payment.domain import Instruction, Payment, PaymentMethod
+from servers.payment.domain import ChannelRefund, Instruction, Payment, PaymentMethod
 
 
 class BalanceTool:
@@ -106,6 +106,19 @@ class ChannelTool:
             raise
         order = reply.inst_order
         raise errors.Pending(order.inst_order_id, order.channel_id, order.required_action.redirect_url)
+
+    async def submit_refund(self, payment: Payment, refund: ChannelRefund) -> str:
+        """One of the engine's own refunds (channel_refunds.py), idempotent on its key; the refund's institution order id."""
+        from paymesh.channel.v1 import channel_service_pb2 as channel_api
+
+        try:
+            reply = await self.mesh.channel.SubmitRefund(channel_api.SubmitRefundRequest(
+                request_id=refund.refund_key, instruction_id=refund.instruction_id,
+                ref={"order_id": payment.order_id, "payment_id": payment.payment_id}, original_inst_order_id=refund.original_inst_order_id,
+                amount=refund.amount.to_proto(), reason=refund.source))
+        except grpc.aio.AioRpcError as exc:
+            raise _channel_refusal(exc, "CHANNEL_REFUSED") from None
+        return reply.inst_order.inst_order_id
 
     async def compensate(self, payment: Payment, instruction: Instruction) -> None:
         from paymesh.channel.v1 import channel_service_pb2 as channel_api

@@ -10,10 +10,10 @@ from servers.kernel.cache import AppRedis
 from servers.kernel.errors import ResourceExhausted, Unavailable
 
 # Counts a payment once per request id, atomically across all its counters.
-# KEYS: marker, then counter keys; ARGV: marker ttl, now_ms, amount, then per key: window_s (0 = daily hash), ttl_s.
+# KEYS: marker, then counter keys; ARGV: marker ttl (0: only read the totals), now_ms, amount, then per key: window_s (0 = daily hash), ttl_s.
 # Daily counters are hashes {count, sum}; velocity counters are sorted sets of "request:amount" scored by time.
 _COUNT = """
-local fresh = redis.call('set', KEYS[1], '1', 'EX', tonumber(ARGV[1]), 'NX')
+local fresh = tonumber(ARGV[1]) > 0 and redis.call('set', KEYS[1], '1', 'EX', tonumber(ARGV[1]), 'NX')
 local now, amount, out = tonumber(ARGV[2]), tonumber(ARGV[3]), {}
 for i = 2, #KEYS do
   local window, ttl = tonumber(ARGV[2 + 2 * (i - 1)]), tonumber(ARGV[3 + 2 * (i - 1)])
@@ -55,10 +55,19 @@ class RedisCounters:
         self._uncount = redis.client.register_script(_UNCOUNT)
 
     async def count(self, request_id: str, keys: list[tuple[str, int]], amount_minor: int, now_ms: int) -> list[tuple[int, int]]:
+        """Counts the payment once per request id in every key (one round trip, atomic) and returns the
+        (count, sum) totals including it."""
+        return await self._run(request_id, keys, amount_minor, now_ms, MARKER_TTL)
+
+    async def peek(self, keys: list[tuple[str, int]], amount_minor: int, now_ms: int) -> list[tuple[int, int]]:
+        """The totals as if this payment were counted, writing nothing."""
+        return [(c + 1, s + amount_minor) for c, s in await self._run("peek", keys, 0, now_ms, 0)]
+
+    async def _run(self, request_id: str, keys: list[tuple[str, int]], amount_minor: int, now_ms: int, marker_ttl: int) -> list[tuple[int, int]]:
         if not keys:
             return []
         redis_keys = [self.redis.key("counted", request_id)] + [self.redis.key(k) for k, _ in keys]
-        args: list = [MARKER_TTL, now_ms, amount_minor]
+        args: list = [marker_ttl, now_ms, amount_minor]
         for _, window in keys:
             args += [window, max(window, 2 * 86400)]
         args.append(request_id)

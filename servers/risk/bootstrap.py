@@ -14,6 +14,7 @@ from servers.risk.reports import Reports
 from servers.risk.rules import Rules, seed_defaults
 from servers.risk.servicer import RiskListServicer, RiskRuleServicer, RiskServicer
 from servers.risk.settings import Settings
+from servers.risk.snapshot import RuleSnapshot
 
 SERVICES = risk_service_pb2.DESCRIPTOR.services_by_name
 
@@ -24,10 +25,11 @@ async def build(settings: Settings) -> ServiceApp:
     mesh = Mesh({"trade": settings.trade_addr}, settings.deadline_ms)
     if settings.seed_default_rules:
         await seed_defaults(database)
-    rules = Rules(database)
+    snapshot = RuleSnapshot(database, settings.rule_poll_seconds)
+    rules = Rules(database, snapshot.changed)
     return ServiceApp(
         registrations=[
-            Registration(rpc.add_RiskServiceServicer_to_server, RiskServicer(Risk(database, RedisCounters(redis), GrpcPasswords(mesh), settings)),
+            Registration(rpc.add_RiskServiceServicer_to_server, RiskServicer(Risk(database, RedisCounters(redis), GrpcPasswords(mesh), settings, snapshot)),
                          SERVICES["RiskService"].full_name),
             Registration(rpc.add_RiskRuleServiceServicer_to_server, RiskRuleServicer(rules, Reports(database, settings)), SERVICES["RiskRuleService"].full_name),
             Registration(rpc.add_RiskListServiceServicer_to_server, RiskListServicer(rules), SERVICES["RiskListService"].full_name),

@@ -7,12 +7,12 @@ once per request id (a Lua marker), and taken back out when the decision is REJE
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
 import hmac
 import ipaddress
-from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -24,7 +24,9 @@ from servers.kernel.ids import new_id
 from servers.kernel.keyfiles import load_or_create_key
 from servers.risk import domain, errors
 from servers.risk.adapters import GrpcPasswords, RedisCounters
+from servers.risk.hotpath import AssessStore
 from servers.risk.settings import Settings
+from servers.risk.snapshot import RuleSnapshot
 from servers.risk.store import RiskStore
 from servers.kernel.timestamps import to_timestamp as _ts
 
@@ -41,88 +43,76 @@ def _is_ip(value: str) -> bool:
         return False
 
 
-@dataclass
-class RuleCache:
-    version: int = 0
-    rules: list[domain.ActiveRule] | None = None
-    list_dims: dict[str, int] | None = None
-
-
 class Risk:
-    def __init__(self, db: Database, counters: RedisCounters, passwords: GrpcPasswords, settings: Settings):
+    def __init__(self, db: Database, counters: RedisCounters, passwords: GrpcPasswords, settings: Settings,
+                 snapshot: RuleSnapshot | None = None):
         self.db, self.counters, self.passwords, self.s = db, counters, passwords, settings
         self.key = load_or_create_key(settings.ticket_key.reveal(), Path(settings.home) / "risk" / "ticket.key")
-        self.cache = RuleCache()
+        self.snapshot = snapshot or RuleSnapshot(db)
+        self.hot = AssessStore(db)
 
-    async def _rules(self, store: RiskStore) -> tuple[int, list[domain.ActiveRule], dict[str, int]]:
-        """Active rules, reloaded only when the rule-set version moved (no restart needed)."""
-        version = await store.rule_set_version()
-        if version != self.cache.version or self.cache.rules is None:
-            rules = await store.active_rules()
-            dims = await store.list_dimensions([r.spec.list_match.list_id for r in rules if r.kind == "list_match"])
-            self.cache = RuleCache(version, rules, dims)
-        return self.cache.version, self.cache.rules or [], self.cache.list_dims or {}
-
-    async def _facts(self, store: RiskStore, p: pb.PaymentContext, method: int, rules, dims, now: dt.datetime,
-                     request_id: str | None) -> tuple[domain.Facts, list[tuple[str, int]]]:
-        facts = domain.Facts(now=now)
-        lookups = [(r.spec.list_match.list_id, domain.dimension_value(p, dims.get(r.spec.list_match.list_id, 0)))
-                   for r in rules if r.kind == "list_match" and domain.in_scope(r.spec, p, method)]
-        facts.list_hits = await store.list_hits([(lid, v, dims.get(lid) == pb.DIMENSION_IP and _is_ip(v)) for lid, v in lookups if v], now)
-        facts.member_first_seen = (p.member_create_time.ToDatetime(dt.timezone.utc) if p.HasField("member_create_time")
-                                   else await store.first_seen("member", p.member_id))
-        facts.card_first_seen = (p.card_bind_time.ToDatetime(dt.timezone.utc) if p.HasField("card_bind_time")
-                                 else await store.first_seen("card", p.card_digest))
+    async def _facts(self, p: pb.PaymentContext, methods: list[int], rules, dims, now: dt.datetime,
+                     request_id: str | None) -> tuple[list[domain.Facts], list[tuple[str, int]]]:
+        """The payment's facts for each payment method: one PostgreSQL read (first seen, ratings, lists) and one
+        Redis script (every counter), concurrently, whatever the number of methods and rules."""
+        scoped = [r for r in rules if any(domain.in_scope(r.spec, p, m) for m in methods)]
+        lookups = {(r.spec.list_match.list_id, domain.dimension_value(p, dims.get(r.spec.list_match.list_id, 0)))
+                   for r in scoped if r.kind == "list_match"}
+        seen = [(kind, value) for kind, value, given in (("member", p.member_id, p.HasField("member_create_time")),
+                                                          ("card", p.card_digest, p.HasField("card_bind_time"))) if value and not given]
+        rated = ([(pb.SUBJECT_TYPE_MEMBER, p.member_id)] if p.member_id else []) + [(pb.SUBJECT_TYPE_MERCHANT, p.merchant_id)]
+        counting = {r.rule_id: k for r, k in ((r, domain.counter_key(r, p, now)) for r in scoped) if k is not None}
+        keys = list(dict.fromkeys(counting.values()))
+        now_ms = int(now.timestamp() * 1000)
+        counted = (self.counters.count(request_id, keys, p.amount.amount_minor, now_ms) if request_id is not None  # Assess counts
+                   else self.counters.peek(keys, p.amount.amount_minor, now_ms))  # the cashier's query only peeks
+        (first, levels, hits), values = await asyncio.gather(
+            self.hot.facts(seen, rated, [(lid, v, dims.get(lid) == pb.DIMENSION_IP and _is_ip(v)) for lid, v in sorted(lookups) if v], now),
+            counted)
+        by_key = dict(zip(keys, values))
+        facts = domain.Facts(now=now, counters={rule_id: by_key[k] for rule_id, k in counting.items()}, list_hits=hits)
+        facts.member_first_seen = p.member_create_time.ToDatetime(dt.timezone.utc) if p.HasField("member_create_time") else first.get("member")
+        facts.card_first_seen = p.card_bind_time.ToDatetime(dt.timezone.utc) if p.HasField("card_bind_time") else first.get("card")
         if p.member_id:
-            facts.member_rating = (await store.rating(pb.SUBJECT_TYPE_MEMBER, p.member_id)).level
-        facts.merchant_rating = (await store.rating(pb.SUBJECT_TYPE_MERCHANT, p.merchant_id)).level
-        counting = [(r, domain.counter_key(r, p, now)) for r in rules if domain.in_scope(r.spec, p, method)]
-        counting = [(r, k) for r, k in counting if k is not None]
-        keys = [k for _, k in counting]
-        if request_id is not None:  # Assess counts; the cashier's query only peeks
-            values = await self.counters.count(request_id, keys, p.amount.amount_minor, int(now.timestamp() * 1000))
-        else:
-            values = await self.counters.count(f"peek:{new_id('pk')}", keys, 0, int(now.timestamp() * 1000))
-            values = [(c, s + p.amount.amount_minor) for c, s in values]
-        facts.counters = {r.rule_id: v for (r, _), v in zip(counting, values)}
-        return facts, keys
+            facts.member_rating = levels.get(pb.SUBJECT_TYPE_MEMBER, pb.RATING_LEVEL_MEDIUM)
+        facts.merchant_rating = levels.get(pb.SUBJECT_TYPE_MERCHANT, pb.RATING_LEVEL_MEDIUM)
+        return [facts for _ in methods], keys  # rules check their own scope: facts of rules out of a method's scope are unused
 
     # Assess ----------------------------------------------------------------------------------
     async def assess(self, request: api.AssessRequest) -> api.AssessResponse:
-        async def work(conn) -> api.AssessResponse:
-            store, now, p = RiskStore(conn), _now(), request.payment
-            version, rules, dims = await self._rules(store)
-            facts, keys = await self._facts(store, p, p.payment_method, rules, dims, now, request.request_id)
-            v = domain.evaluate(rules, p, p.payment_method, facts, self.s.review_score, self.s.reject_score)
-            if v.decision == pb.DECISION_REJECT:
-                await self.counters.uncount(request.request_id, keys, p.amount.amount_minor)
-            d = pb.RiskDecision(decision_id=new_id("rdc"), payment=p, decision=v.decision, score=v.score, matched_rules=v.matched,
-                                rule_set_version=version, member_rating=facts.member_rating, merchant_rating=facts.merchant_rating,
-                                context_id=current_context_id(), create_time=_ts(now))
-            if v.decision == pb.DECISION_CHALLENGE:
-                d.challenge.CopyFrom(pb.Challenge(challenge_id=new_id("chl"), allowed_types=v.challenge_types,
-                                                  state=pb.CHALLENGE_STATE_PENDING, attempts_remaining=self.s.challenge_attempts,
-                                                  expire_time=_ts(now + dt.timedelta(seconds=self.s.challenge_ttl_seconds))))
-            await store.insert_decision(request.request_id, d)
-            reply = api.AssessResponse(decision=d)
-            if d.challenge.challenge_id:
-                await store.insert_challenge(d.challenge, d.decision_id)
-            if v.decision == pb.DECISION_ACCEPT:
-                reply.risk_ticket.CopyFrom(await self._issue(store, d, pb.CHALLENGE_TYPE_UNSPECIFIED, now))
-            return reply
-        return await idempotency.run_once(self.db, "risk.Assess", request.request_id, request, api.AssessResponse, work)
+        """Rules from the in-process snapshot; facts in one SQL read + one Redis script; the decision, its
+        challenge or ticket and the idempotency key written in one statement (see hotpath)."""
+        now, p = _now(), request.payment
+        version, rules, dims = await self.snapshot.get()
+        (facts,), keys = await self._facts(p, [p.payment_method], rules, dims, now, request.request_id)
+        v = domain.evaluate(rules, p, p.payment_method, facts, self.s.review_score, self.s.reject_score)
+        d = pb.RiskDecision(decision_id=new_id("rdc"), payment=p, decision=v.decision, score=v.score, matched_rules=v.matched,
+                            rule_set_version=version, member_rating=facts.member_rating, merchant_rating=facts.merchant_rating,
+                            context_id=current_context_id(), create_time=_ts(now))
+        if v.decision == pb.DECISION_CHALLENGE:
+            d.challenge.CopyFrom(pb.Challenge(challenge_id=new_id("chl"), allowed_types=v.challenge_types,
+                                              state=pb.CHALLENGE_STATE_PENDING, attempts_remaining=self.s.challenge_attempts,
+                                              expire_time=_ts(now + dt.timedelta(seconds=self.s.challenge_ttl_seconds))))
+        reply = api.AssessResponse(decision=d)
+        if v.decision == pb.DECISION_ACCEPT:
+            reply.risk_ticket.CopyFrom(self._ticket(d, pb.CHALLENGE_TYPE_UNSPECIFIED, now))
+        first = await self.hot.record(request.request_id, idempotency.request_hash(request), reply, current_context_id())
+        reply = first or reply
+        if reply.decision.decision == pb.DECISION_REJECT:  # after the commit (a replay too: the uncount marker makes it once)
+            await self.counters.uncount(request.request_id, keys, p.amount.amount_minor)
+        return reply
 
     async def requirements(self, request: api.GetVerificationRequirementsRequest) -> api.GetVerificationRequirementsResponse:
-        async with self.db.transaction() as conn:
-            store, now, out = RiskStore(conn), _now(), api.GetVerificationRequirementsResponse()
-            _, rules, dims = await self._rules(store)
-            for method in request.payment_methods:
-                facts, _ = await self._facts(store, request.payment, method, rules, dims, now, None)
-                v = domain.evaluate(rules, request.payment, method, facts, self.s.review_score, self.s.reject_score)
-                types = v.challenge_types or ([pb.CHALLENGE_TYPE_THREE_DS] if method == pb.PAYMENT_METHOD_CARD and
-                                              v.decision == pb.DECISION_CHALLENGE else [])
-                out.requirements.add(payment_method=method, decision=v.decision, challenge_types=types)
-            return out
+        now, out = _now(), api.GetVerificationRequirementsResponse()
+        _, rules, dims = await self.snapshot.get()
+        methods = list(request.payment_methods)
+        all_facts, _ = await self._facts(request.payment, methods, rules, dims, now, None)
+        for method, facts in zip(methods, all_facts):
+            v = domain.evaluate(rules, request.payment, method, facts, self.s.review_score, self.s.reject_score)
+            types = v.challenge_types or ([pb.CHALLENGE_TYPE_THREE_DS] if method == pb.PAYMENT_METHOD_CARD and
+                                          v.decision == pb.DECISION_CHALLENGE else [])
+            out.requirements.add(payment_method=method, decision=v.decision, challenge_types=types)
+        return out
 
     async def resolve_review(self, request: api.ResolveReviewRequest) -> api.ResolveReviewResponse:
         """An operator approves (a ticket is issued) or rejects a pending REVIEW decision, once."""
@@ -147,13 +137,17 @@ class Risk:
         return base64.urlsafe_b64encode(hmac.new(self.key, msg, hashlib.sha256).digest()).decode().rstrip("=")
 
     async def _issue(self, store: RiskStore, d: pb.RiskDecision, verification: int, now: dt.datetime) -> pb.RiskTicket:
+        t = self._ticket(d, verification, now)
+        await store.insert_ticket(t, t.ticket.split(".")[1])
+        return t
+
+    def _ticket(self, d: pb.RiskDecision, verification: int, now: dt.datetime) -> pb.RiskTicket:
         ticket_id, p = new_id("rtk"), d.payment
         expire = (now + dt.timedelta(seconds=self.s.ticket_ttl_seconds)).replace(microsecond=0)
         sig = self._sign(ticket_id, p.order_id, p.amount.amount_minor, p.amount.currency_code, p.member_id, expire)
         t = pb.RiskTicket(ticket=f"rt1.{ticket_id}.{sig}", order_id=p.order_id, member_id=p.member_id, merchant_id=p.merchant_id,
                           amount=p.amount, verification=verification, decision_id=d.decision_id, state=pb.RISK_TICKET_STATE_ISSUED,
                           issue_time=_ts(now), expire_time=_ts(expire))
-        await store.insert_ticket(t, ticket_id)
         return t
 
     async def redeem(self, request: api.RedeemRiskTicketRequest) -> api.RedeemRiskTicketResponse:

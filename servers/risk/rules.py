@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import ipaddress
 import json
+from typing import Callable
 
 from paymesh.risk.v1 import risk_pb2 as pb, risk_service_pb2 as api
 from servers.kernel import idempotency
@@ -25,8 +26,14 @@ def _check(spec: pb.RuleSpec) -> int:
 
 
 class Rules:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, db: Database, changed: Callable[[], None] = lambda: None):
+        self.db, self.changed = db, changed  # changed(): after a committed change, e.g. RuleSnapshot.changed
+
+    async def _run(self, method: str, request, response_type, work):
+        try:
+            return await idempotency.run_once(self.db, method, request.request_id, request, response_type, work)
+        finally:
+            self.changed()  # also after a failure: harmless (one reload), and never misses a commit
 
     async def create(self, request: api.CreateRuleRequest, by: str = "") -> api.CreateRuleResponse:
         rtype = _check(request.spec)
@@ -36,7 +43,7 @@ class Rules:
             if not await store.insert_rule(rule_id, request.spec, rtype, by):
                 raise errors.name_taken("rule", request.spec.name)
             return api.CreateRuleResponse(rule=await store.rule(rule_id))
-        return await idempotency.run_once(self.db, "risk.CreateRule", request.request_id, request, api.CreateRuleResponse, work)
+        return await self._run("risk.CreateRule", request, api.CreateRuleResponse, work)
 
     async def _change(self, method: str, request, rule_id: str, change) -> pb.Rule:
         async def work(conn):
@@ -49,7 +56,7 @@ class Rules:
                 spec, state = changed
                 await store.save_version(rule, spec, state, domain.PARAM_TYPES[spec.WhichOneof("params")], "")
             return api.GetRuleResponse(rule=await store.rule(rule_id))
-        return (await idempotency.run_once(self.db, method, request.request_id, request, api.GetRuleResponse, work)).rule
+        return (await self._run(method, request, api.GetRuleResponse, work)).rule
 
     async def update(self, request: api.UpdateRuleRequest) -> pb.Rule:
         _check(request.spec)
@@ -102,7 +109,7 @@ class Rules:
                 raise errors.name_taken("list", request.name)
             await store.rule_set_version(bump=True)
             return api.CreateRiskListResponse(list=await store.risk_list(list_id))
-        return await idempotency.run_once(self.db, "risk.CreateRiskList", request.request_id, request, api.CreateRiskListResponse, work)
+        return await self._run("risk.CreateRiskList", request, api.CreateRiskListResponse, work)
 
     async def get_list(self, list_id: str) -> pb.RiskList:
         async with self.db.transaction() as conn:
@@ -129,8 +136,7 @@ class Rules:
                               l=request.list_id, v=value, r=e.reason, e=expire)
             await store.q("UPDATE lists SET update_time = now() WHERE list_id = :l", l=request.list_id)
             return api.AddRiskListEntriesResponse(list=await store.risk_list(request.list_id))
-        return await idempotency.run_once(self.db, "risk.AddRiskListEntries", request.request_id, request,
-                                          api.AddRiskListEntriesResponse, work)
+        return await self._run("risk.AddRiskListEntries", request, api.AddRiskListEntriesResponse, work)
 
     async def remove_entries(self, request: api.RemoveRiskListEntriesRequest) -> api.RemoveRiskListEntriesResponse:
         async def work(conn) -> api.RemoveRiskListEntriesResponse:
@@ -145,8 +151,7 @@ class Rules:
                                  l=request.list_id, v=values)
             removed = len(gone.all())
             return api.RemoveRiskListEntriesResponse(list=await store.risk_list(request.list_id), removed_count=removed)
-        return await idempotency.run_once(self.db, "risk.RemoveRiskListEntries", request.request_id, request,
-                                          api.RemoveRiskListEntriesResponse, work)
+        return await self._run("risk.RemoveRiskListEntries", request, api.RemoveRiskListEntriesResponse, work)
 
     async def list_lists(self, request: api.ListRiskListsRequest) -> api.ListRiskListsResponse:
         limit = request.page_size or PAGE_SIZE_DEFAULT

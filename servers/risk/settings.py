@@ -15,3 +15,5 @@ class Settings(CommonSettings):
     review_score: int = 60
     reject_score: int = 100
     seed_default_rules: bool = True
+    # How often Assess checks rule_set.version for edits made by another replica (this process's own edits apply at once).
+    rule_poll_seconds: float = 1.0

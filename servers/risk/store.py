@@ -68,19 +68,6 @@ class RiskStore:
         return [_rule(head, v) for v in rows] if head else []
 
     # lists ---------------------------------------------------------------------------------
-    async def list_hits(self, lookups: list[tuple[str, str, bool]], now: dt.datetime) -> dict[str, int]:
-        """list_id → list type, for the (list_id, value, value is an IP) lookups that are listed and not
-        expired; an IP also matches the CIDR ranges of its list."""
-        hits: dict[str, int] = {}
-        for list_id, value, is_ip in lookups:
-            match = ("(e.value = :v OR (strpos(e.value, '/') > 0 AND CAST(:v AS inet) <<= CAST(e.value AS cidr)))" if is_ip
-                     else "e.value = :v")
-            row = (await self.q(f"SELECT l.type FROM list_entries e JOIN lists l USING (list_id) WHERE e.list_id = :l AND {match}"
-                                " AND (e.expire_time IS NULL OR e.expire_time > :now) LIMIT 1", l=list_id, v=value, now=now)).first()
-            if row:
-                hits[list_id] = row.type
-        return hits
-
     async def list_dimensions(self, list_ids: list[str]) -> dict[str, int]:
         if not list_ids:
             return {}
@@ -93,12 +80,6 @@ class RiskStore:
         return _list(row) if row else None
 
     # subjects, ratings ---------------------------------------------------------------------
-    async def first_seen(self, kind: str, value: str) -> dt.datetime | None:
-        if not value:
-            return None
-        await self.q("INSERT INTO subjects_seen (kind, value) VALUES (:k, :v) ON CONFLICT DO NOTHING", k=kind, v=value)
-        return (await self.q("SELECT first_seen FROM subjects_seen WHERE kind = :k AND value = :v", k=kind, v=value)).scalar()
-
     async def rating(self, subject_type: int, subject_id: str) -> pb.RiskRating:
         row = (await self.q("SELECT * FROM ratings WHERE subject_type = :t AND subject_id = :s", t=subject_type, s=subject_id)).first()
         if row is None:
@@ -122,13 +103,6 @@ class RiskStore:
             await self.q("UPDATE ratings SET level = :l WHERE subject_type = :t AND subject_id = :s", l=level, t=subject_type, s=subject_id)
 
     # decisions, challenges, tickets --------------------------------------------------------
-    async def insert_decision(self, request_id: str, d: pb.RiskDecision) -> None:
-        p = d.payment
-        await self.q("INSERT INTO decisions (decision_id, request_id, order_id, member_id, merchant_id, decision, score, rule_ids, body,"
-                     " currency_code, amount_minor) VALUES (:d, :r, :o, :m, :mch, :dec, :s, :ids, :b, :c, :a)", d=d.decision_id,
-                     r=request_id, o=p.order_id, m=p.member_id, mch=p.merchant_id, dec=d.decision, s=d.score,
-                     ids=[m.rule_id for m in d.matched_rules], b=d.SerializeToString(), c=p.amount.currency_code, a=p.amount.amount_minor)
-
     async def save_decision(self, d: pb.RiskDecision) -> None:
         """Rewrites a decision's after-the-event fields (outcome, review resolution) and its body."""
         await self.q("UPDATE decisions SET outcome = :o, review_resolution = :r, body = :b WHERE decision_id = :d",
@@ -170,11 +144,6 @@ class RiskStore:
         rows = await self.q(f"SELECT create_time, decision_id, body FROM decisions WHERE {' AND '.join(where)}"
                             " ORDER BY create_time DESC, decision_id DESC LIMIT :l", **params)
         return [(r.create_time, pb.RiskDecision.FromString(bytes(r.body))) for r in rows]
-
-    async def insert_challenge(self, c: pb.Challenge, decision_id: str) -> None:
-        await self.q("INSERT INTO challenges (challenge_id, decision_id, allowed_types, state, attempts_remaining, expire_time)"
-                     " VALUES (:c, :d, :t, :s, :a, :e)", c=c.challenge_id, d=decision_id, t=list(c.allowed_types), s=c.state,
-                     a=c.attempts_remaining, e=c.expire_time.ToDatetime(dt.timezone.utc))
 
     async def challenge(self, challenge_id: str):
         return (await self.q("SELECT * FROM challenges WHERE challenge_id = :c FOR UPDATE", c=challenge_id)).first()

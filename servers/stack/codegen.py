@@ -1,8 +1,10 @@
 """The one generator: protos/ → generated/ (Python, gRPC stubs, type stubs) and Envoy's
-descriptor set. Run `python -m servers.stack.codegen`; `--check` fails if anything is stale.
+descriptor set, and the public OpenAPI document envoy/openapi.json.
+Run `python -m servers.stack.codegen`; `--check` fails if anything is stale.
 
 google/api and google/rpc are compiled against the vendored copies but never emitted:
-their Python modules come from the googleapis-common-protos wheel at run time.
+their Python modules come from the googleapis-common-protos wheel at run time. The vendored
+subset of Envoy's ext_authz API (third_party/envoy) is emitted: the gateway serves it.
 """
 from __future__ import annotations
 
@@ -24,6 +26,10 @@ def _paymesh_protos() -> list[str]:
     return sorted(str(p.relative_to(PROTOS)) for p in (PROTOS / "paymesh").rglob("*.proto"))
 
 
+def _envoy_protos() -> list[str]:
+    return sorted(str(p.relative_to(THIRD_PARTY)) for p in (THIRD_PARTY / "envoy").rglob("*.proto"))
+
+
 def _protoc(args: list[str]) -> None:
     import grpc_tools
     from grpc_tools import protoc
@@ -37,7 +43,7 @@ def _protoc(args: list[str]) -> None:
 def generate(out_dir: Path, descriptor_out: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     protos = _paymesh_protos()
-    _protoc([f"--python_out={out_dir}", f"--pyi_out={out_dir}", f"--grpc_python_out={out_dir}", *protos])
+    _protoc([f"--python_out={out_dir}", f"--pyi_out={out_dir}", f"--grpc_python_out={out_dir}", *protos, *_envoy_protos()])
     descriptor_out.parent.mkdir(parents=True, exist_ok=True)
     _protoc([
         "--include_imports", "--include_source_info", f"--descriptor_set_out={descriptor_out}",
@@ -59,7 +65,23 @@ def check() -> list[str]:
         stale += [name for name in sorted(set(fresh) & set(current)) if not filecmp.cmp(fresh[name], current[name], shallow=False)]
         if not DESCRIPTOR_SET.exists() or not filecmp.cmp(tmp_desc, DESCRIPTOR_SET, shallow=False):
             stale.append(str(DESCRIPTOR_SET.relative_to(ROOT)))
+        stale += _openapi_stale(tmp_desc)
         return stale
+
+
+# --- The public OpenAPI document (servers/stack/openapi.py) from the descriptor set ---------
+
+def _openapi_write(descriptor: Path) -> None:
+    from servers.stack import openapi
+
+    openapi.OPENAPI.write_text(openapi.render(descriptor))
+
+
+def _openapi_stale(descriptor: Path) -> list[str]:
+    from servers.stack import openapi
+
+    current = openapi.OPENAPI.read_text() if openapi.OPENAPI.exists() else ""
+    return [] if current == openapi.render(descriptor) else [str(openapi.OPENAPI.relative_to(ROOT))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if GENERATED.exists():
         shutil.rmtree(GENERATED)
     generate(GENERATED, DESCRIPTOR_SET)
+    _openapi_write(DESCRIPTOR_SET)
     print(f"generated {len(_paymesh_protos())} protos into {GENERATED.relative_to(ROOT)}/ and {DESCRIPTOR_SET.relative_to(ROOT)}")
     return 0
 

@@ -26,13 +26,44 @@ def service_names() -> dict[str, list[str]]:
 
 
 INTERNAL_ONLY = ("/paymesh.ufs.v1.UfsAdminService/", "/paymesh.ues.v1.UesAdminService/",
-                 "/paymesh.trade.v1.WebhookService/GetWebhookSecret", "/paymesh.trade.v1.WebhookService/RotateWebhookSecret")
+                 "/paymesh.trade.v1.WebhookService/GetWebhookSecret", "/paymesh.trade.v1.WebhookService/RotateWebhookSecret",
+                 "/paymesh.gateway.v1.ApiKeyService/")  # create/rotate return API-key secrets
 FORBIDDEN = "INTERNAL_ONLY: an internal operation; call it over native gRPC"
 
 
 def _addr(value: str) -> tuple[str, int]:
     host, _, p = value.rpartition(":")
     return host or "127.0.0.1", int(p)
+
+
+DISABLE_AUTHZ = ('typed_per_filter_config: {envoy.filters.http.ext_authz: {"@type": '
+                 'type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute, disabled: true}}')
+
+
+def render_public(env: Mapping[str, str], lua: str, sample_percent: float) -> str:
+    """The public listener: routes for the RPCs marked public in the contracts, the OpenAPI
+    document (envoy/openapi.json, when generated) without authentication, 404 for the rest."""
+    from servers.gateway.domain import TRUSTED_HEADERS
+    from servers.gateway.routes import public_methods
+
+    methods = public_methods()
+    routes = []
+    openapi = ENVOY / "openapi.json"
+    if openapi.exists():
+        routes.append(f'              - match: {{path: "/openapi.json"}}\n'
+                      f'                direct_response: {{status: 200, body: {{filename: "{openapi}"}}}}\n'
+                      f'                response_headers_to_add: [{{header: {{key: content-type, value: application/json}}}}]\n'
+                      f'                {DISABLE_AUTHZ}')
+    for method, _scope, _bindings in methods:  # post-transcoding paths; gRPC callers (no x-paymesh-rest) never match
+        svc = method.split(".")[1]
+        routes.append(f'              - match: {{path: "{method}", headers: [{{name: x-paymesh-rest, present_match: true}}]}}\n'
+                      f'                route: {{cluster: {svc}, timeout: 60s}}')
+    services = sorted({m.strip("/").split("/")[0] for m, _, _ in methods})
+    strip = "\n".join(f'                    headers:remove("{h}")' for h in TRUSTED_HEADERS)
+    return Template((ENVOY / "public_listener.tmpl").read_text()).substitute(
+        public_port=port("envoy_public", env), public_routes="\n".join(routes), lua=lua, strip_headers=strip,
+        max_body_bytes=int(env.get("PAYMESH_GATEWAY_MAX_BODY_BYTES", "65536")), descriptor=str(ENVOY / "paymesh.pb"),
+        public_services=", ".join(services), sample_percent=sample_percent)
 
 
 def render(env: Mapping[str, str]) -> str:
@@ -79,5 +110,5 @@ def render(env: Mapping[str, str]) -> str:
         min_flush_spans=int(env.get("PAYMESH_EDGE_MIN_FLUSH_SPANS", "5")),
         routes="\n".join(routes), health_routes="\n".join(health_routes), clusters="\n".join(clusters), lua=lua,
         descriptor=str(ENVOY / "paymesh.pb"), services=", ".join(n for svc in SERVICES for n in names[svc]),
-        otlp_host=otlp_host, otlp_port=otlp_port,
+        otlp_host=otlp_host, otlp_port=otlp_port, public_listener=render_public(env, lua, sample),
     )

@@ -131,9 +131,15 @@ class GrpcPayments:
         if card is not None:
             ref = payment_api.CardRef(card_no_ticket=card.card_no_ticket, card_org=card.card_org, card_bin=card.card_bin,
                                       card_last4=card.last4, expiry_month=card.expiry_month, expiry_year=card.expiry_year)
-        reply = await self.mesh.payment.CreatePayment(payment_api.CreatePaymentRequest(
-            request_id=f"trade:{order.order_id}:{request_id}", order_id=order.order_id, merchant_id=order.merchant_id,
-            payer_member_id=order.payer_member_id, amount=order.amount.to_proto(), method=method, risk_ticket=risk_ticket, card=ref))
+        try:
+            reply = await self.mesh.payment.CreatePayment(payment_api.CreatePaymentRequest(
+                request_id=f"trade:{order.order_id}:{request_id}", order_id=order.order_id, merchant_id=order.merchant_id,
+                payer_member_id=order.payer_member_id, amount=order.amount.to_proto(), method=method, risk_ticket=risk_ticket, card=ref))
+        except grpc.aio.AioRpcError as exc:  # a refusal keeps its code and reason (the handler reopens the order)
+            if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
+                raise kerrors.InvalidArgument([kerrors.FieldViolation("payment", exc.details() or "refused")],
+                                              reason=error_reason(exc) or "INVALID_ARGUMENT") from None
+            raise as_domain_error(exc) from None
         p = reply.payment
         return PaymentResult(p.payment_id, payment_pb2.PaymentState.Name(p.state), p.failure_reason)
 

@@ -2,7 +2,7 @@
 
   1. CAS WAIT_PAY → PAYING, remembering the pay request id   (retry with same id resumes)
   2. payment.CreatePayment with a request id derived from it (idempotent in payment)
-  3. payment FAILED → CAS PAYING → WAIT_PAY (the payer may try again)
+  3. payment FAILED, or refused synchronously (an error) → CAS PAYING → WAIT_PAY (the payer may try again)
   4. payment SUCCEEDED → the order becomes PAID when payment's outbox event arrives; card payments
      answer PROCESSING and their payment.succeeded / payment.failed event settles the order later
 
@@ -19,7 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 
-from servers.kernel.errors import invalid
+from servers.kernel.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, invalid
 from servers.kernel.ids import new_id
 from servers.kernel.money import Money
 from servers.trade import errors
@@ -201,7 +201,13 @@ async def pay_order(uow: UnitOfWork, payments: PaymentPort, order_id: str, reque
         raise errors.order_expired(order_id)
     if order.state == OrderState.PAID:
         return order, None
-    result = await payments.pay(order, request_id, method, risk_ticket, card if method in CARD_METHODS else None)
+    try:
+        result = await payments.pay(order, request_id, method, risk_ticket, card if method in CARD_METHODS else None)
+    except (InvalidArgument, FailedPrecondition, NotFound, AlreadyExists) as refused:  # payment refused it: nothing was paid
+        reason = refused.reason
+        await uow(lambda repo: _refused(repo, order_id, request_id, method, reason))
+        raise
+    # Unavailable (no answer) keeps the order PAYING: a retry with the same request_id resumes the same payment.
 
     async def settle(repo: OrderRepository) -> Order:
         await repo.record_attempt(OrderPayment(order_id, request_id, method, result.payment_id, result.state, result.failure_reason))
@@ -222,6 +228,12 @@ def _check_card(card: SavedCard | None) -> None:
     now = _now()
     if (card.expiry_year, card.expiry_month) < (now.year, now.month):
         raise invalid("card_id", "the saved card has expired", "CARD_EXPIRED")
+
+
+async def _refused(repo: OrderRepository, order_id: str, request_id: str, method: int, reason: str) -> Order:
+    """The payment core refused the attempt synchronously: record it and reopen the order (CAS) for another try."""
+    await repo.record_attempt(OrderPayment(order_id, request_id, method, "", "PAYMENT_STATE_FAILED", reason))
+    return await _reopen(repo, order_id, request_id)
 
 
 async def _reopen(repo: OrderRepository, order_id: str, request_id: str) -> Order:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 
 from paymesh.trade.v1 import trade_pb2 as pb, trade_service_pb2 as api, trade_service_pb2_grpc as rpc
-from servers.kernel.context import current_context_id
+from servers.kernel.context import current_context_id, trusted_merchant
 from servers.kernel.money import Money
-from servers.trade import cashier, handlers, members, webhooks
+from servers.trade import cashier, errors, handlers, members, webhooks
 from servers.trade.domain import Member, Order, OrderPayment, SavedCard
 from servers.trade.ports import CardVault, MemberUnitOfWork, PaymentPort, RiskPort, TokenStore, UnitOfWork
 from servers.kernel.timestamps import to_datetime as _time, to_timestamp as _ts
@@ -48,6 +48,8 @@ class TradeServicer(rpc.TradeServiceServicer):
 
     async def GetOrder(self, request, context):
         order, attempts = await handlers.get_order_with_payments(self.uow, request.order_id)
+        if trusted_merchant() and order.merchant_id != trusted_merchant():  # public call: another merchant's order
+            raise errors.order_not_found(request.order_id)
         return api.GetOrderResponse(order=order_pb(order), payments=[attempt_pb(a) for a in attempts])
 
     async def ListOrders(self, request, context):

@@ -28,29 +28,37 @@ def _job(r) -> RewrapJob:
                      r.done_records, r.failed_records, r.checkpoint, r.error_message, r.create_time, r.update_time, r.finish_time)
 
 
-def _record_params(r: Record) -> dict:
-    return {"t": r.ticket, "ty": int(r.type), "dt": r.data_type, "s": r.summary, "c": r.ciphertext, "rk": r.record_key_id,
-            "w": r.wrapped_key, "k": r.key_id, "d": r.digest or None, "dk": r.digest_key_id or None, "z": r.compressed,
-            "n": r.plain_length, "o": r.owner_client_id, "ctx": r.context_id}
-
-
 class SqlVault:
     def __init__(self, conn: AsyncConnection):
         self.conn = conn
 
+    async def _driver_in_tx(self):
+        """The asyncpg connection, inside this transaction: SQLAlchemy begins lazily on its first
+        statement, so a write that goes straight to the driver starts it first (otherwise it would
+        autocommit outside the caller's transaction)."""
+        raw = await self.conn.get_raw_connection()
+        adapted = raw.dbapi_connection
+        if getattr(adapted, "_transaction", True) is None:
+            await adapted._start_transaction()
+        return raw.driver_connection
+
     # ------------------------------------------------------------ records
     async def insert_records(self, records: list[Record]) -> None:
-        """One statement for a whole batch (unnest of column arrays)."""
+        """One statement for a whole batch (unnest of column arrays), straight on the driver (same
+        transaction): no per-row parameter processing."""
         if not records:
             return
-        cols = [_record_params(r) for r in records]
-        await self.conn.execute(text(
+        raw = await self._driver_in_tx()
+        await raw.execute(
             "INSERT INTO tickets (ticket, type, data_type, summary, ciphertext, record_key_id, wrapped_key, key_id, digest,"
             " digest_key_id, compressed, plain_length, owner_client_id, context_id)"
-            " SELECT * FROM unnest(CAST(:t AS text[]), CAST(:ty AS smallint[]), CAST(:dt AS text[]), CAST(:s AS text[]),"
-            " CAST(:c AS bytea[]), CAST(:rk AS text[]), CAST(:w AS bytea[]), CAST(:k AS text[]), CAST(:d AS text[]),"
-            " CAST(:dk AS text[]), CAST(:z AS boolean[]), CAST(:n AS integer[]), CAST(:o AS text[]), CAST(:ctx AS text[]))"),
-            {name: [c[name] for c in cols] for name in cols[0]})
+            " SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::bytea[], $6::text[], $7::bytea[],"
+            " $8::text[], $9::text[], $10::text[], $11::boolean[], $12::integer[], $13::text[], $14::text[])",
+            [r.ticket for r in records], [int(r.type) for r in records], [r.data_type for r in records], [r.summary for r in records],
+            [r.ciphertext for r in records], [r.record_key_id for r in records], [r.wrapped_key for r in records],
+            [r.key_id for r in records], [r.digest or None for r in records], [r.digest_key_id or None for r in records],
+            [r.compressed for r in records], [r.plain_length for r in records], [r.owner_client_id for r in records],
+            [r.context_id for r in records])
 
     async def get_records(self, tickets: list[str]) -> dict[str, Record]:
         """The hot read path: straight on the driver (same transaction), no ORM row processing."""
@@ -169,15 +177,19 @@ class SqlVault:
         return result.rowcount > 0
 
     # ------------------------------------------------------------ audit
-    async def insert_audit(self, entries: list[AuditEntry]) -> None:
+    async def insert_audit(self, entries: list[AuditEntry], standalone: bool = False) -> None:
+        """One statement for all rows (group commit hands in many reads' rows at once), on the driver.
+        `standalone`: the statement is its own transaction (one round trip, durable at return) —
+        for the group-commit batcher, never inside a caller's transaction."""
         if entries:
-            await self.conn.execute(text(
+            raw = (await self.conn.get_raw_connection()).driver_connection if standalone else await self._driver_in_tx()
+            await raw.execute(
                 "INSERT INTO audit_records (audit_id, action, client_id, ticket, data_type, context_id, allowed, reason, method)"
-                " SELECT * FROM unnest(CAST(:i AS text[]), CAST(:a AS smallint[]), CAST(:c AS text[]), CAST(:t AS text[]),"
-                " CAST(:d AS text[]), CAST(:x AS text[]), CAST(:ok AS boolean[]), CAST(:r AS text[]), CAST(:m AS text[]))"),
-                {"i": [e.audit_id for e in entries], "a": [e.action for e in entries], "c": [e.client_id for e in entries],
-                 "t": [e.ticket for e in entries], "d": [e.data_type for e in entries], "x": [e.context_id for e in entries],
-                 "ok": [e.allowed for e in entries], "r": [e.reason for e in entries], "m": [e.method for e in entries]})
+                " SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],"
+                " $8::text[], $9::text[])",
+                [e.audit_id for e in entries], [e.action for e in entries], [e.client_id for e in entries], [e.ticket for e in entries],
+                [e.data_type for e in entries], [e.context_id for e in entries], [e.allowed for e in entries],
+                [e.reason for e in entries], [e.method for e in entries])
 
     async def list_audit(self, filters: dict, after: str, limit: int) -> list[AuditEntry]:
         clauses, params = ["(:after = '' OR audit_id < :after)"], {"after": after, "n": limit}

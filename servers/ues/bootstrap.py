@@ -39,10 +39,14 @@ async def build_core(settings: Settings) -> tuple[Ues, Admin, kdb.Database, kcac
     async def tx(work):
         return await database.run_in_transaction(lambda conn: work(SqlVault(conn)))
 
+    async def audit_insert(rows):  # one autocommitted multi-row INSERT per group-commit batch
+        return await database.run_in_transaction(lambda conn: SqlVault(conn).insert_audit(rows, standalone=True))
+
     limits = Limits(settings.temp_ttl_seconds, settings.temp_ttl_max_seconds,
-                    Purpose.RSA if settings.wrap_purpose == "rsa" else Purpose.RECORD_WRAPPING)
+                    Purpose.RSA if settings.wrap_purpose == "rsa" else Purpose.RECORD_WRAPPING, settings.audit_batch_max,
+                    settings.audit_linger_ms)
     ues = Ues(ring, Registry(settings.extra_data_types, settings.access_policies), tx, RedisTempStore(redis),
-              RedisPlainCache(redis, min(settings.cache_ttl_seconds, settings.cache_ttl_max_seconds), is_live), limits)
+              RedisPlainCache(redis, min(settings.cache_ttl_seconds, settings.cache_ttl_max_seconds), is_live), limits, audit_insert)
     admin = Admin(ues, database, settings.rewrap_batch_size)
     await admin.bootstrap_keys()
     return ues, admin, database, redis
@@ -57,5 +61,5 @@ async def build(settings: Settings) -> ServiceApp:
                          SERVICES["UesAdminService"].full_name),
         ],
         workers=[lambda: admin.refresher(settings.registry_refresh_seconds), lambda: admin.job_watcher(5.0)],
-        closers=[admin.close, redis.close, database.close],
+        closers=[admin.close, ues.audit.close, redis.close, database.close],
     )

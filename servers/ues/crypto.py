@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import os
 import zlib
+from typing import Callable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -44,12 +45,31 @@ def wrap_aad(ticket: str, data_type: str, record_key_id: str, key_id: str) -> by
     return b"|".join((_V, b"wrap", ticket.encode(), data_type.encode(), record_key_id.encode(), key_id.encode()))
 
 
-def new_record_key() -> tuple[bytes, str]:
-    return AESGCM.generate_key(256), os.urandom(12).hex()
+Random = Callable[[int], bytes]
 
 
-def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
-    nonce = os.urandom(NONCE)
+class RandomPool:
+    """os.urandom drawn once for a whole batch and handed out in disjoint slices: one syscall
+    instead of five per field (tickets, record keys and ids, nonces). Each byte is used once; the
+    pool lives only as long as the batch (never across a fork); past its size it falls back to
+    os.urandom."""
+
+    def __init__(self, size: int):
+        self._buf, self._pos = os.urandom(size), 0
+
+    def __call__(self, n: int) -> bytes:
+        start, self._pos = self._pos, self._pos + n
+        if self._pos > len(self._buf):
+            return os.urandom(n)
+        return self._buf[start:self._pos]
+
+
+def new_record_key(rand: Random = os.urandom) -> tuple[bytes, str]:
+    return rand(32), rand(12).hex()
+
+
+def seal(key: bytes, plaintext: bytes, aad: bytes, rand: Random = os.urandom) -> bytes:
+    nonce = rand(NONCE)
     return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
 
 
@@ -73,8 +93,8 @@ class AesKek:
             raise ValueError(f"KEK {key_id} must be 32 bytes")
         self.key_id, self._aead = key_id, AESGCM(material)
 
-    def wrap(self, record_key: bytes, aad: bytes) -> bytes:
-        nonce = os.urandom(NONCE)
+    def wrap(self, record_key: bytes, aad: bytes, rand: Random = os.urandom) -> bytes:
+        nonce = rand(NONCE)
         return nonce + self._aead.encrypt(nonce, record_key, aad)
 
     def unwrap(self, wrapped: bytes, aad: bytes) -> bytes:
@@ -106,7 +126,8 @@ class RsaKek:
     def _padding(aad: bytes) -> padding.OAEP:
         return padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=hashlib.sha256(aad).digest())
 
-    def wrap(self, record_key: bytes, aad: bytes) -> bytes:
+    def wrap(self, record_key: bytes, aad: bytes, rand: Random | None = None) -> bytes:
+        """`rand` is accepted for the common signature; OAEP draws its own randomness."""
         return self._public.encrypt(record_key, self._padding(aad))
 
     def unwrap(self, wrapped: bytes, aad: bytes) -> bytes:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import re
-import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Callable
 
 MAX_CHARS = 5_000_000
 TICKET_PATTERN = re.compile(r"^[CP][0-9a-f]{32}$")
@@ -142,9 +143,9 @@ def mask(value: str, style: MaskStyle) -> str:
 
 
 # ---------------------------------------------------------------- tickets
-def new_ticket(ticket_type: TicketType) -> str:
+def new_ticket(ticket_type: TicketType, rand: Callable[[int], bytes] = os.urandom) -> str:
     """128 random bits; never derived from the plaintext and carries no ciphertext."""
-    return ("C" if ticket_type == TicketType.TEMPORARY else "P") + secrets.token_hex(16)
+    return ("C" if ticket_type == TicketType.TEMPORARY else "P") + rand(16).hex()
 
 
 def is_ticket(value: str) -> bool:

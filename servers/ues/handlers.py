@@ -10,6 +10,7 @@ from typing import Awaitable, Callable, TypeVar
 
 from servers.kernel.errors import FieldViolation, InvalidArgument, PaymeshError
 from servers.ues import crypto, errors
+from servers.ues.audit import AuditBatcher
 from servers.ues.domain import (MAX_CHARS, DataType, MaskStyle, Permission, Record, TicketType, is_ticket, mask, new_ticket,
                                 normalize)
 from servers.ues.keys import KeyRing, Purpose, UnknownKey
@@ -38,6 +39,8 @@ class Limits:
     temp_ttl_seconds: int = 300
     temp_ttl_max_seconds: int = 3600
     wrap_purpose: Purpose = Purpose.RECORD_WRAPPING
+    audit_batch_max: int = 5000
+    audit_linger_ms: float = 0.0
 
 
 @dataclass
@@ -47,24 +50,34 @@ class ReadResult:
     records: dict[str, Record]
 
 
-def audit_id() -> str:
+RANDOM_PER_SEAL = 16 + 32 + 12 + crypto.NONCE * 2  # ticket, record key, record key id, two nonces
+RANDOM_PER_AUDIT = 10
+
+
+def audit_id(rand: crypto.Random = os.urandom) -> str:
     """aud_ + hex of (milliseconds, 80 random bits): sorts by time like kernel ids and is much
     cheaper to make (one per decrypted field)."""
-    return f"aud_{time.time_ns() // 1_000_000:012x}{os.urandom(10).hex()}"
+    return f"aud_{time.time_ns() // 1_000_000:012x}{rand(RANDOM_PER_AUDIT).hex()}"
 
 
-def audit(caller: Caller, action: int, ticket: str = "", data_type: str = "", error: PaymeshError | None = None) -> AuditEntry:
-    return AuditEntry(audit_id(), action, caller.client_id, ticket, data_type, caller.context_id, error is None,
+def audit(caller: Caller, action: int, ticket: str = "", data_type: str = "", error: PaymeshError | None = None,
+          rand: crypto.Random = os.urandom) -> AuditEntry:
+    return AuditEntry(audit_id(rand), action, caller.client_id, ticket, data_type, caller.context_id, error is None,
                       error.reason if error else "", caller.method)
 
 
 class Ues:
-    def __init__(self, ring: KeyRing, registry: Registry, tx: Tx, temp: TempStore, cache: PlainCache, limits: Limits):
+    def __init__(self, ring: KeyRing, registry: Registry, tx: Tx, temp: TempStore, cache: PlainCache, limits: Limits,
+                 audit_insert: Callable[[list[AuditEntry]], Awaitable[None]] | None = None):
         self.ring, self.registry, self.tx, self.temp, self.cache, self.limits = ring, registry, tx, temp, cache, limits
+        # group commit: concurrent reads share one audit transaction (servers/ues/audit.py)
+        self.audit = AuditBatcher(audit_insert or (lambda rows: self.tx(lambda v: v.insert_audit(rows))), limits.audit_batch_max,
+                                  limits.audit_linger_ms / 1000)
 
     # ------------------------------------------------------------ sealing
-    def seal(self, caller: Caller, item: SaveItem, prefix: str = "") -> tuple[Record, int]:
-        """Validates and encrypts one value (no I/O); returns the record and, if temporary, its TTL."""
+    def seal(self, caller: Caller, item: SaveItem, prefix: str = "", rand: crypto.Random = os.urandom) -> tuple[Record, int]:
+        """Validates and encrypts one value (no I/O); returns the record and, if temporary, its TTL.
+        `rand`: a batch's crypto.RandomPool (default os.urandom)."""
         dt = self.registry.data_type(item.data_type, f"{prefix}data_type")
         self.registry.check(caller, dt.name, Permission.ENCRYPT)
         kind = item.type or (TicketType.TEMPORARY if dt.temporary_only else TicketType.PERSISTENT)
@@ -77,16 +90,16 @@ class Ues:
         ttl = self._ttl(dt, item, prefix) if kind == TicketType.TEMPORARY else 0
         if kind != TicketType.TEMPORARY and (item.ttl_seconds or item.single_use):
             raise errors.not_allowed_here(f"{prefix}ttl_seconds", "only temporary tickets have a TTL or are single-use")
-        ticket = new_ticket(kind)
-        record_key, record_key_id = crypto.new_record_key()
+        ticket = new_ticket(kind, rand)
+        record_key, record_key_id = crypto.new_record_key(rand)
         compressed = kind == TicketType.LARGE or len(item.plain) > COMPRESS_ABOVE_CHARS
         ciphertext = crypto.seal(record_key, crypto.encode_value(item.plain, compressed),
-                                 crypto.record_aad(ticket, dt.name, record_key_id, compressed))
+                                 crypto.record_aad(ticket, dt.name, record_key_id, compressed), rand)
         try:
             key_id, wrapper = self.ring.active_wrapper(self.limits.wrap_purpose)
         except UnknownKey as exc:
             raise errors.invalid_cert(exc.key_id, False) from None
-        wrapped = wrapper.wrap(record_key, crypto.wrap_aad(ticket, dt.name, record_key_id, key_id))
+        wrapped = wrapper.wrap(record_key, crypto.wrap_aad(ticket, dt.name, record_key_id, key_id), rand)
         digest = digest_key_id = ""
         if kind == TicketType.PERSISTENT_WITH_DIGEST:
             digest_key_id, digest_key = self.ring.digest_keys()[0]
@@ -110,11 +123,12 @@ class Ues:
         `vault`, the caller's transaction, when given), temporary ones to Redis."""
         results: list[Record | PaymeshError] = []
         sealed: list[tuple[Record, int]] = []
+        rand = crypto.RandomPool(RANDOM_PER_SEAL * len(items)) if len(items) > 1 else os.urandom
         for i, item in enumerate(items):
             try:
                 if batch and item.type == TicketType.LARGE:
                     raise errors.not_allowed_here(f"items[{i}].type", "TICKET_TYPE_LARGE is not allowed in batches")
-                record, ttl = self.seal(caller, item, f"items[{i}]." if batch else "")
+                record, ttl = self.seal(caller, item, f"items[{i}]." if batch else "", rand)
             except PaymeshError as exc:
                 results.append(exc)
                 continue
@@ -165,10 +179,11 @@ class Ues:
         wanted = list(dict.fromkeys(tickets))
         result = ReadResult({}, {}, {})
         trail: list[AuditEntry] = []
+        rand = crypto.RandomPool(RANDOM_PER_AUDIT * len(wanted)) if len(wanted) > 1 else os.urandom
 
         def fail(ticket: str, data_type: str, exc: PaymeshError) -> None:
             result.errors[ticket] = exc
-            trail.append(audit(caller, AUDIT_DECRYPT, ticket, data_type, exc))
+            trail.append(audit(caller, AUDIT_DECRYPT, ticket, data_type, exc, rand))
 
         valid = [t for t in wanted if is_ticket(t)]
         for t in wanted:
@@ -178,7 +193,7 @@ class Ues:
         for ticket, (data_type, plain) in hits.items():
             if self.registry.may(caller, data_type, Permission.DECRYPT):
                 result.plain[ticket] = plain
-                trail.append(audit(caller, AUDIT_DECRYPT, ticket, data_type))
+                trail.append(audit(caller, AUDIT_DECRYPT, ticket, data_type, rand=rand))
             else:
                 fail(ticket, data_type, errors.permission_denied(caller.client_id, "decrypt", data_type))
         rest = [t for t in valid if t not in hits]
@@ -206,10 +221,10 @@ class Ues:
                 continue
             result.plain[record.ticket] = plain
             result.records[record.ticket] = record
-            trail.append(audit(caller, AUDIT_DECRYPT, record.ticket, record.data_type))
+            trail.append(audit(caller, AUDIT_DECRYPT, record.ticket, record.data_type, rand=rand))
             if use_cache and record.type != TicketType.TEMPORARY:
                 fill.append((record.ticket, record.key_id, record.data_type, plain))
-        await self.tx(lambda v: v.insert_audit(trail))
+        await self.audit.write(trail)
         await self.cache.put_many(fill)
         return result
 
@@ -235,7 +250,7 @@ class Ues:
                 raise errors.ticket_not_found()
         except PaymeshError as exc:
             error = exc
-        await self.tx(lambda v: v.insert_audit([audit(caller, AUDIT_QUERY_TICKET, record.ticket if record else "", dt.name, error)]))
+        await self.audit.write([audit(caller, AUDIT_QUERY_TICKET, record.ticket if record else "", dt.name, error)])
         if error is not None:
             raise error
         assert record is not None
@@ -278,8 +293,7 @@ class Ues:
             value = mask(self.unseal(record), dt.mask_style if dt else MaskStyle.FULL)
         except PaymeshError as exc:
             error = exc
-        await self.tx(lambda v: v.insert_audit([audit(caller, AUDIT_MASKED_READ, ticket[:256], record.data_type if record else "",
-                                                      error)]))
+        await self.audit.write([audit(caller, AUDIT_MASKED_READ, ticket[:256], record.data_type if record else "", error)])
         if error is not None:
             raise error
         assert record is not None

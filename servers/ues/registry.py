@@ -22,6 +22,7 @@ class Registry:
         self.types: dict[str, DataType] = dict(self.configured)
         self.baseline = parse_policies(baseline_policies)
         self.runtime: dict[tuple[str, str], Policy] = {}
+        self._may: dict[tuple[str, str, Permission], bool] = {}  # memo of may(); cleared with every policy change
 
     def set_types(self, stored: list[DataType]) -> None:
         """Runtime types override configured ones of the same name (built-ins may be tightened)."""
@@ -32,6 +33,7 @@ class Registry:
 
     def set_policies(self, stored: list[Policy]) -> None:
         self.runtime = {(p.client_id, p.data_type): p for p in stored}
+        self._may = {}
 
     def data_type(self, name: str, field: str = "data_type") -> DataType:
         found = self.types.get(name)
@@ -40,7 +42,13 @@ class Registry:
         return found
 
     def may(self, caller: Caller, data_type: str, permission: Permission) -> bool:
-        return allowed(self.runtime, self.baseline, caller.client_id, data_type, permission)
+        key = (caller.client_id, data_type, permission)
+        found = self._may.get(key)
+        if found is None:
+            if len(self._may) > 10_000:
+                self._may = {}
+            found = self._may[key] = allowed(self.runtime, self.baseline, caller.client_id, data_type, permission)
+        return found
 
     def check(self, caller: Caller, data_type: str, permission: Permission) -> None:
         if not self.may(caller, data_type, permission):

@@ -31,4 +31,6 @@ class Settings(CommonSettings):
     cache_ttl_max_seconds: int = 3600
     registry_refresh_seconds: float = 2.0     # data types, policies and key states from the database
     rewrap_batch_size: int = 500
+    audit_batch_max: int = 5000               # group commit: audit rows per transaction at most
+    audit_linger_ms: float = 0.0              # group commit: wait this long for company (0: flush when idle)
     db_schema: str = "ues"

@@ -1,6 +1,7 @@
 """The object store on any S3 through the minio SDK (SeaweedFS locally). The SDK is
-blocking: it runs on a dedicated thread pool, and an upload pulls its body from the event
-loop chunk by chunk, so memory stays bounded by the part size whatever the file size."""
+blocking: it runs on a dedicated thread pool; an upload pulls its body from the event loop a
+part at a time, a download is read ahead on a worker thread into a bounded queue, so memory
+stays bounded by the part size and the read-ahead whatever the file size."""
 from __future__ import annotations
 
 import asyncio
@@ -17,27 +18,34 @@ from servers.ufs import errors
 from servers.ufs.domain import content_disposition
 
 COPY_MAX = 5 * 1024 ** 3  # S3 CopyObject limit; larger objects are copied part by part
+READ_DEFAULT = 1024 * 1024
 
 
 class _Reader:
-    """A blocking file-like view of an async chunk iterator, read from a worker thread."""
+    """A blocking file-like view of an async chunk iterator, read from a worker thread. One hop
+    to the event loop gathers a whole `read(size)` (the SDK asks for a part at a time), so small
+    request messages cost neither a thread hop each nor the SDK's quadratic `part += data`."""
 
     def __init__(self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop):
         self.chunks, self.loop, self.buf, self.eof = chunks.__aiter__(), loop, b"", False
 
-    async def _next(self) -> bytes | None:
-        try:
-            return await self.chunks.__anext__()
-        except StopAsyncIteration:
-            return None
+    async def _take(self, size: int) -> list[bytes]:
+        pieces, have = [], 0
+        while have < size:
+            try:
+                chunk = await self.chunks.__anext__()
+            except StopAsyncIteration:
+                self.eof = True
+                break
+            pieces.append(chunk)
+            have += len(chunk)
+        return pieces
 
     def read(self, size: int = -1) -> bytes:
-        while not self.buf and not self.eof:
-            chunk = asyncio.run_coroutine_threadsafe(self._next(), self.loop).result()
-            if chunk is None:
-                self.eof = True
-            else:
-                self.buf = chunk
+        want = size if size > 0 else READ_DEFAULT
+        if len(self.buf) < want and not self.eof:
+            pieces = asyncio.run_coroutine_threadsafe(self._take(want - len(self.buf)), self.loop).result()
+            self.buf = b"".join([self.buf, *pieces]) if self.buf else b"".join(pieces)
         if size < 0 or size >= len(self.buf):
             out, self.buf = self.buf, b""
         else:
@@ -45,13 +53,63 @@ class _Reader:
         return out
 
 
+_DONE = object()
+
+
+class _Prefetch:
+    """Reads an S3 response on one worker thread ahead of the consumer, into a bounded queue
+    (at most `depth` chunks waiting): S3 reads overlap sending, memory stays ≤ (depth + 1) chunks."""
+
+    def __init__(self, response, chunk_bytes: int, depth: int, pool: ThreadPoolExecutor):
+        self.response, self.chunk_bytes, self.depth, self.pool, self.stop = response, chunk_bytes, depth, pool, False
+
+    def _put(self, item) -> None:
+        asyncio.run_coroutine_threadsafe(self.queue.put(item), self.loop).result()
+
+    def _produce(self) -> None:
+        try:
+            while not self.stop:
+                chunk = self.response.read(self.chunk_bytes)
+                if not chunk:
+                    break
+                self._put(chunk)
+            self._put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 — re-raised on the consumer side
+            if not self.stop:
+                self._put(exc)
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        # started on the first read, so a stream that is never iterated leaves no thread behind
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue = asyncio.Queue(self.depth)
+        self.future = self.loop.run_in_executor(self.pool, self._produce)
+        try:
+            while True:
+                item = await self.queue.get()
+                if item is _DONE:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            self.stop = True
+            while not self.future.done():  # unblock a producer waiting on a full queue
+                while not self.queue.empty():
+                    self.queue.get_nowait()
+                await asyncio.wait([self.future], timeout=0.05)
+            self.response.close()
+            self.response.release_conn()
+
+
 class MinioStore:
     def __init__(self, endpoint: str, access_key: str, secret_key: str, secure: bool = False, region: str = "us-east-1",
-                 part_size: int = 8 * 1024 * 1024, chunk_bytes: int = 1024 * 1024, threads: int = 64, parallel_parts: int = 1):
+                 part_size: int = 8 * 1024 * 1024, chunk_bytes: int = 1024 * 1024, threads: int = 64, parallel_parts: int = 1,
+                 prefetch_chunks: int = 4):
         http = urllib3.PoolManager(maxsize=threads, timeout=urllib3.Timeout(connect=5, read=300),
                                    retries=urllib3.Retry(total=3, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]))
         self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region, http_client=http)
         self.part_size, self.chunk_bytes, self.parallel_parts = part_size, chunk_bytes, parallel_parts
+        self.prefetch_chunks = prefetch_chunks
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="s3")
 
     async def _run(self, fn, *args, **kwargs):
@@ -81,16 +139,8 @@ class MinioStore:
             raise
         return self._stream(response)
 
-    async def _stream(self, response) -> AsyncIterator[bytes]:
-        try:
-            while True:
-                chunk = await self._run(response.read, self.chunk_bytes)
-                if not chunk:
-                    return
-                yield chunk
-        finally:
-            response.close()
-            response.release_conn()
+    def _stream(self, response) -> AsyncIterator[bytes]:
+        return _Prefetch(response, self.chunk_bytes, self.prefetch_chunks, self.pool).chunks()
 
     async def copy(self, bucket: str, key: str, to_bucket: str, to_key: str, size: int) -> None:
         if size <= COPY_MAX:

@@ -77,4 +77,7 @@ async def build(settings: Settings) -> ServiceApp:
         workers=[janitor],
         closers=[store.close, database.close],
         reason_aliases=REASON_ALIASES,
+        # Uploads: without BDP probing the HTTP/2 receive window stays at its default instead of
+        # growing to many MiB while S3 is slower than the sender, so gRPC holds only a window of body.
+        grpc_options=[("grpc.http2.bdp_probe", 0)],
     )

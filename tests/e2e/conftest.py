@@ -106,3 +106,43 @@ async def payment_outcome(rest, payment_id: str, states=("PAYMENT_STATE_SUCCEEDE
 
 def transfers_of(rest, payment_id: str) -> list[dict]:
     return rest.get("/v1/ledger/transfers", params={"payment_id": payment_id}).json().get("transfers", [])
+
+
+# --- edge gateway (public listener) -------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def public_edge(stack) -> str:
+    """Base URL of the public merchant listener (signed REST only)."""
+    from servers.kernel.settings import port
+
+    return f"http://127.0.0.1:{port('envoy_public', stack[1])}"
+
+
+@pytest.fixture
+def public(public_edge):
+    with httpx.Client(base_url=public_edge, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def api_key(via_envoy, ids):
+    """`await api_key(merchant, scopes)` → (key_id, secret): a fresh merchant API key."""
+    from paymesh.gateway.v1 import gateway_service_pb2 as gw
+
+    async def make(merchant: str, scopes=("*",)) -> tuple[str, str]:
+        reply = await via_envoy.api_keys.CreateApiKey(gw.CreateApiKeyRequest(merchant_id=merchant, scopes=list(scopes), request_id=ids("r")))
+        return reply.api_key.key_id, reply.secret
+    return make
+
+
+def signed(client, method: str, path: str, key: tuple[str, str], body=None, headers: dict | None = None, **sign_overrides):
+    """One signed call on the public listener (body: dict → JSON)."""
+    import json as _json
+
+    from clients.signing import sign
+
+    raw = b"" if body is None else (body if isinstance(body, bytes) else _json.dumps(body).encode())
+    hdrs = {**sign(method, path, raw, key[0], key[1], **sign_overrides), **(headers or {})}
+    if raw:
+        hdrs.setdefault("content-type", "application/json")
+    return client.request(method, path, content=raw or None, headers=hdrs)

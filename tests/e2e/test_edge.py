@@ -83,10 +83,10 @@ async def test_every_service_is_healthy_and_operations_not_landed_yet_answer_uni
                                       request_serializer=channel_api.ImportStatementRequest.SerializeToString,
                                       response_deserializer=channel_api.ImportStatementResponse.FromString)(
                 channel_api.ImportStatementRequest(channel_id="ch_x", statement_date="2026-01-01", source=1, request_id="r1"))
-        assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
+        assert err.value.code() == grpc.StatusCode.NOT_FOUND  # statements landed (reconciliation): an unknown channel
     r = rest.post("/v1/channels/ch_x/statements", json={"statement_date": "2026-01-01", "source": "STATEMENT_SOURCE_CHANNEL_FETCH",
                                                           "request_id": "r1"})
-    assert r.status_code == 501 and r.headers["content-type"].startswith("application/json")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
 
 
 def test_grpcurl_lists_every_service_and_calls_through_envoy(edge):

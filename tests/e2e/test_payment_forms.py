@@ -65,6 +65,26 @@ async def test_a_top_up_credits_the_wallet_once_the_channel_confirms(rest, ids, 
     assert _verified(rest)
 
 
+async def test_a_top_up_is_not_refunded_to_the_card(rest, ids, member):
+    done = await _final(rest, _top_up(rest, ids, member, 400)["paymentId"])
+    assert done["state"] == "PAYMENT_STATE_SUCCEEDED"
+    r = rest.post(f"/v1/payments/{done['paymentId']}/refunds", json={"request_id": ids("r"), "amount": _money(100)})
+    assert r.status_code == 400 and "TOPUP_NOT_REFUNDABLE" in r.text  # the member withdraws the balance instead
+
+
+def test_a_payment_refused_synchronously_reopens_the_trade_order(rest, ids):
+    from tests.e2e.test_skeleton_flow import order_body
+
+    mem = ids("mem")
+    _fund(rest, ids, mem, 5_000)
+    order = rest.post("/v1/orders", json=order_body(ids("mch"), ids("no"), mem, amount=300)).json()["order"]
+    refused = rest.post(f"/v1/orders/{order['orderId']}:pay", json={"request_id": "p1", "method": "PAY_METHOD_BANK_TRANSFER"})
+    assert refused.status_code == 400 and "CARD_REQUIRED" in refused.text  # payment refused it: no instrument for the channel
+    assert rest.get(f"/v1/orders/{order['orderId']}").json()["order"]["state"] == "ORDER_STATE_WAIT_PAY"
+    paid = rest.post(f"/v1/orders/{order['orderId']}:pay", json={"request_id": "p2", "method": "PAY_METHOD_BALANCE"})
+    assert paid.status_code == 200, paid.text
+
+
 async def test_a_declined_top_up_leaves_the_wallet_unchanged(rest, ids, member):
     _fund(rest, ids, member, 100)
     done = await _final(rest, _top_up(rest, ids, member, 551)["paymentId"])  # the simulator declines "05"

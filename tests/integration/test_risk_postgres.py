@@ -19,6 +19,7 @@ from servers.risk.outcomes import Outcomes
 from servers.risk.reports import Reports
 from servers.risk.rules import Rules
 from servers.risk.settings import Settings
+from servers.risk.snapshot import RuleSnapshot
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "servers" / "risk" / "migrations"
 EUR = lambda minor: {"currency_code": "EUR", "amount_minor": minor}  # noqa: E731
@@ -43,7 +44,9 @@ async def parts(infra, unique):
     s = Settings.from_env("risk", infra)
     database = await kdb.connect(s.database_url.reveal(), unique("risk"), MIGRATIONS, pool_size=20)
     redis = cache.connect(s.redis_url.reveal(), unique("risk"))
-    yield RiskParts(Risk(database, RedisCounters(redis), Passwords(), s), Rules(database), Outcomes(database), Reports(database, s), redis)
+    snapshot = RuleSnapshot(database)
+    yield RiskParts(Risk(database, RedisCounters(redis), Passwords(), s, snapshot), Rules(database, snapshot.changed), Outcomes(database),
+                    Reports(database, s), redis)
     await redis.close()
     await database.close()
 
@@ -196,3 +199,65 @@ async def test_rule_hit_report_and_backtest_against_recorded_decisions(parts, un
         await parts.reports.backtest(api.BacktestRuleRequest(start_time=_ts(start)))
     with pytest.raises(NotFound):
         await parts.reports.backtest(api.BacktestRuleRequest(rule_id="rul_none", start_time=_ts(start)))
+
+
+async def test_rule_snapshot_applies_local_edits_at_once_and_other_replicas_within_the_poll(parts, unique, infra):
+    member = unique("mem")
+    assert (await assess(parts, f"ord_{member}_0", 300, member=member)).decision == pb.DECISION_ACCEPT
+    cap = await rule(parts, unique, action=pb.RULE_ACTION_REJECT, single_transaction_limit={"max_amount": EUR(200)},
+                     scope={"merchant_ids": [member]})
+    # an edit through this process (Rules → snapshot.changed) applies on the very next call
+    assert (await assess(parts, f"ord_{member}_1", 300, member=member, merchant=member)).decision == pb.DECISION_REJECT
+    # an edit by another replica (its own Rules, no link to our snapshot) applies within the poll bound
+    other = Rules(parts.risk.db)
+    await other.set_state(api.DisableRuleRequest(rule_id=cap.rule_id, request_id=unique("dr")), pb.RULE_STATE_DISABLED)
+    deadline = asyncio.get_running_loop().time() + parts.risk.snapshot.poll_s + 2
+    n = 2
+    while (await assess(parts, f"ord_{member}_{n}", 300, member=member, merchant=member)).decision != pb.DECISION_ACCEPT:
+        assert asyncio.get_running_loop().time() < deadline, "the other replica's edit was not seen within the poll bound"
+        n += 1
+        await asyncio.sleep(0.05)
+    assert parts.risk.snapshot.version == (await RuleSnapshot(parts.risk.db).get())[0]
+
+
+async def test_velocity_counters_in_one_script_are_exact_and_peeks_write_nothing(parts, unique):
+    await rule(parts, unique, action=pb.RULE_ACTION_REJECT, velocity={"dimension": pb.DIMENSION_DEVICE, "window_seconds": 60, "max_count": 5})
+    await rule(parts, unique, action=pb.RULE_ACTION_REJECT,
+               daily_cumulative_limit={"dimension": pb.DIMENSION_DEVICE, "max_amount": EUR(100_000)})
+    device = unique("dev")
+    peek = api.GetVerificationRequirementsRequest(payment=payment(unique("ord"), 100, device_id=device),
+                                                  payment_methods=[pb.PAYMENT_METHOD_BALANCE])
+    for _ in range(3):  # the cashier's look counts nothing
+        assert (await parts.risk.requirements(peek)).requirements[0].decision == pb.DECISION_ACCEPT
+    decisions = await asyncio.gather(*[assess(parts, f"ord_{device}_{i}", 100, device_id=device) for i in range(20)])
+    assert sum(d.decision == pb.DECISION_ACCEPT for d in decisions) == 5
+    keys = {k.decode(): k async for k in parts.redis.client.scan_iter(parts.redis.key("*", "*", device + "*"))}
+    velocity = [k for name, k in keys.items() if ":velocity:" in name]
+    daily = [k for name, k in keys.items() if ":daily:" in name]
+    assert len(velocity) == 1 and await parts.redis.client.zcard(velocity[0]) == 5  # rejected payments were taken back out
+    assert await parts.redis.client.hgetall(daily[0]) == {b"count": b"5", b"sum": b"500"}
+    assert 0 < await parts.redis.client.ttl(velocity[0]) <= 2 * 86400 and 0 < await parts.redis.client.ttl(daily[0])
+    assert (await parts.risk.requirements(peek)).requirements[0].decision == pb.DECISION_REJECT  # 6th would be over
+
+
+async def test_assess_is_recorded_once_per_request_id_even_concurrently(parts, unique):
+    o = unique("ord")
+    request = api.AssessRequest(payment=payment(o, 100), request_id=unique("as"))
+    replies = await asyncio.gather(*[parts.risk.assess(request) for _ in range(8)])
+    assert len({r.decision.decision_id for r in replies}) == 1 and replies[0].risk_ticket.ticket.startswith("rt1.")
+    async with parts.risk.db.transaction() as conn:
+        from sqlalchemy import text
+        counts = (await conn.execute(text("SELECT (SELECT count(*) FROM decisions WHERE order_id = :o),"
+                                          " (SELECT count(*) FROM tickets WHERE order_id = :o)"), {"o": o})).one()
+    assert tuple(counts) == (1, 1)
+    with pytest.raises(AlreadyExists) as reused:
+        await parts.risk.assess(api.AssessRequest(payment=payment(o, 200), request_id=request.request_id))
+    assert reused.value.reason == "REQUEST_ID_REUSED"
+    # a CHALLENGE is recorded with its challenge in the same statement, and Verify finds it
+    await rule(parts, unique, action=pb.RULE_ACTION_CHALLENGE, challenge_type=pb.CHALLENGE_TYPE_PASSWORD,
+               single_transaction_limit={"max_amount": EUR(5_000)}, scope={"merchant_ids": [o]})
+    challenged = await assess(parts, unique("ord"), 6_000, merchant=o)
+    assert challenged.decision == pb.DECISION_CHALLENGE
+    verified = await parts.risk.verify(api.VerifyRequest(challenge_id=challenged.challenge.challenge_id, password="right",
+                                                         request_id=unique("vf")))
+    assert verified.risk_ticket.decision_id == challenged.decision_id

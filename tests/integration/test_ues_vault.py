@@ -202,3 +202,25 @@ async def test_kernel_tokenization_against_real_ues(ues):
         await tokenize(svc, "trade", bad)
     assert {v.field for v in err.value.violations} == {"card_no", "cvv2"}
     assert all("123456789" not in v.description for v in err.value.violations)
+
+
+async def test_group_commit_audits_every_concurrent_decrypt(infra, unique, tmp_path):
+    """Concurrent decrypts share audit transactions (servers/ues/audit.py) on real PostgreSQL:
+    every read has its committed row when it answers, and a single-use ticket still has one winner."""
+    async with running(infra, unique, tmp_path) as (svc, _admin, settings, _):
+        ctx = unique("ctx")
+        md = (("x-ues-client-id", "trade"), ("x-context-id", ctx))
+        items = [pb.EncryptItem(plain_data=c, data_type="card_no") for c in CARDS]
+        tickets = [v.string_value for v in (await svc.BatchEncrypt(api.BatchEncryptRequest(items=items), metadata=md)).data.values]
+        replies = await asyncio.gather(*(svc.Decrypt(api.DecryptRequest(ticket=t), metadata=md) for t in tickets * 2))
+        assert [r.data.string_value for r in replies] == CARDS * 2
+        cvv = (await svc.Encrypt(api.EncryptRequest(plain_data="123", data_type="cvv2"), metadata=md)).data.string_value
+        cvv_replies = await asyncio.gather(*(svc.Decrypt(api.DecryptRequest(ticket=cvv), metadata=md) for _ in range(20)))
+        assert sum(r.success for r in cvv_replies) == 1
+        conn = await pg(settings)
+        try:
+            rows = await conn.fetch("SELECT ticket, allowed FROM audit_records WHERE context_id = $1 AND action = 1", ctx)
+        finally:
+            await conn.close()
+        assert sorted(r["ticket"] for r in rows if r["ticket"] != cvv) == sorted(tickets * 2)
+        assert [r["allowed"] for r in rows if r["ticket"] == cvv].count(True) == 1 and len([r for r in rows if r["ticket"] == cvv]) == 20

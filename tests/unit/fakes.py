@@ -86,14 +86,37 @@ class FakePaymentRepo:
         self.events: list[tuple[str, dict]] = []
         self.plans: dict[str, list] = {}
         self.late: dict[str, Any] = {}  # inst order id → LateCapture
+        self.refunds: dict[str, Any] = {}  # refund key → ChannelRefund (the engine's own channel refunds)
 
     async def __call__(self, work):
-        snapshot = (dict(self.rows), list(self.events), {k: list(v) for k, v in self.plans.items()}, dict(self.late))
+        snapshot = (dict(self.rows), list(self.events), {k: list(v) for k, v in self.plans.items()}, dict(self.late), dict(self.refunds))
         try:
             return await work(self)
         except BaseException:
-            self.rows, self.events, self.plans, self.late = snapshot
+            self.rows, self.events, self.plans, self.late, self.refunds = snapshot
             raise
+
+    async def record_refunds(self, rows) -> None:
+        for r in rows:
+            self.refunds.setdefault(r.refund_key, r)
+
+    async def channel_refunds(self, payment_id):
+        return [r for r in self.refunds.values() if r.payment_id == payment_id]
+
+    async def set_refund(self, refund_key, expected, target, **changes) -> bool:
+        row = self.refunds.get(refund_key)
+        if row is None or row.state != expected:
+            return False
+        self.refunds[refund_key] = dataclasses.replace(row, state=target, **changes)
+        return True
+
+    async def record_refund_result(self, instruction_id, verdict, inst_order_id, reason):
+        row = next((r for r in self.refunds.values() if r.instruction_id == instruction_id), None)
+        if row is None or row.channel_result or row.state not in ("PENDING", "SUBMITTED"):
+            return None
+        self.refunds[row.refund_key] = dataclasses.replace(row, channel_result=verdict, failure_reason=reason,
+                                                           inst_order_id=row.inst_order_id or inst_order_id)
+        return row.payment_id
 
     async def find_by_request(self, request_id: str):
         return next(((p, h) for p, h in self.rows.values() if p.request_id == request_id), None)
@@ -103,7 +126,7 @@ class FakePaymentRepo:
         if row is None:
             return None
         late = sum(c.amount.amount_minor for c in self.late.values() if c.payment_id == payment_id)
-        return dataclasses.replace(row[0], late_capture_minor=late)
+        return dataclasses.replace(row[0], late_capture_minor=late, channel_refunds=tuple(await self.channel_refunds(payment_id)))
 
     async def succeeded_payment_of_order(self, order_id, other_than):
         return next((p.payment_id for p, _ in self.rows.values() if p.order_id == order_id and p.kind == 1 and p.state == 3
@@ -170,6 +193,9 @@ class FakePaymentRepo:
     async def waiting_payments(self, limit):
         waiting = [p.payment_id for p, _ in self.rows.values()
                    if any(i.state == 5 and i.channel_result in ("SUCCESS", "FAIL") for i in p.instructions)]
+        waiting += [p.payment_id for p, _ in self.rows.values() if p.state == 6 and p.review_resolution]
+        waiting += [r.payment_id for r in self.refunds.values()
+                    if r.state == "PENDING" or (r.state == "SUBMITTED" and r.channel_result in ("SUCCESS", "FAIL"))]
         return (waiting + [c.payment_id for c in self.late.values() if not c.booked])[:limit]
 
     async def add_refunded(self, payment_id: str, delta_minor: int):
@@ -262,6 +288,9 @@ class FakeLedger:
 
     async def transfer_between_members(self, payment):
         return self._book(f"transfer:{payment.payment_id}")
+
+    async def book_channel_refund(self, payment, refund):
+        return self._book(f"channel-refund:{refund.refund_key}")
 
     async def reverse(self, request_id, transfer_ids):
         self.reversed += transfer_ids

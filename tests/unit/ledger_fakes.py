@@ -55,6 +55,12 @@ class FakeLedgerRepository:
     async def get_accounts(self, account_ids):
         return {a: self._effective(a) for a in account_ids if a in self.accounts}
 
+    async def account_flags(self, account_ids):  # stale balances allowed: serve a copy of the unrolled row
+        return {a: self.accounts[a] for a in account_ids if a in self.accounts}
+
+    async def flush(self):
+        pass
+
     async def find_account(self, owner_type, owner_id, account_type, currency_code):
         for a in self.accounts.values():
             if (a.owner_type, a.owner_id, a.account_type, a.currency_code) == (owner_type, owner_id, account_type, currency_code):
@@ -75,7 +81,8 @@ class FakeLedgerRepository:
 
     async def lock_accounts(self, row_locked, shared):
         self._roll_up([a for a in row_locked if a in self.accounts and self.accounts[a].hot])
-        return {a: self._effective(a) for a in [*row_locked, *shared] if a in self.accounts}
+        out = {a: self.accounts[a] for a in shared if a in self.accounts}  # like the adapter: the row, no Σ deltas
+        return {**out, **{a: self._effective(a) for a in row_locked if a in self.accounts}}
 
     async def lock_account_state(self, account_id):
         if account_id not in self.accounts:

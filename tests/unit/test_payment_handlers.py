@@ -7,7 +7,7 @@ import pytest
 from servers.kernel.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unavailable
 from servers.kernel.money import Money
 from servers.payment import fees, handlers
-from servers.payment.domain import (DEFAULT_TOOLS, TOPUP_MERCHANT_ID, CardRef, InstructionState, MemberTransfer, PaymentKind, PaymentMethod,
+from servers.payment.domain import (DEFAULT_TOOLS, FINAL, TOPUP_MERCHANT_ID, CardRef, InstructionState, MemberTransfer, PaymentKind, PaymentMethod,
                                     PaymentState, PayOrder, Refund, TopUp, Withdrawal, check_transition)
 from tests.unit.fakes import FakeLedger, FakePaymentRepo, FakePayoutTool, FakeTool
 
@@ -285,9 +285,9 @@ async def _card_started(repo, ledger, tools, amount=1000, request_id="c1", order
 def test_review_is_reached_from_processing_or_unknown_and_never_left_by_the_engine():
     for source in (PaymentState.PROCESSING, PaymentState.UNKNOWN):
         check_transition(source, PaymentState.REVIEW)
-    for target in (PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.PROCESSING):
-        with pytest.raises(FailedPrecondition):
-            check_transition(PaymentState.REVIEW, target)
+    with pytest.raises(FailedPrecondition):
+        check_transition(PaymentState.REVIEW, PaymentState.PROCESSING)
+    assert PaymentState.REVIEW in FINAL  # only ResolveReview (review.py) moves it on, to SUCCEEDED or FAILED
 
 
 @pytest.mark.parametrize("settled, reason, suspense", [(500, "PARTIAL_CAPTURE", None), (999, "PARTIAL_CAPTURE", None),
@@ -322,8 +322,9 @@ async def test_a_late_success_after_failed_goes_to_suspense_once_and_never_flips
     assert await repo.waiting_payments(10) == [payment_id]  # the janitor finishes the booking
     done = await handlers.resume(repo, tools, ledger, payment_id)
     assert done.state == PaymentState.FAILED and done.late_capture_minor == 1000
-    assert ledger.suspense == {"late:ino_2": ("LATE_SUCCESS", 1000)} and await repo.waiting_payments(10) == []
-    assert [e for e, _ in repo.events] == ["payment.failed", "payment.late_success"]
+    assert ledger.suspense == {"late:ino_2": ("LATE_SUCCESS", 1000)}
+    assert [(r.refund_key, r.suspense_minor, r.state) for r in done.channel_refunds] == [("late-refund:ino_2", 1000, "PENDING")]
+    assert [e for e, _ in repo.events] == ["payment.failed", "payment.late_success"]  # its channel refund: test_payment_exceptions
 
 
 async def test_a_second_successful_balance_payment_of_an_order_is_refunded_automatically():
@@ -337,11 +338,13 @@ async def test_a_second_successful_balance_payment_of_an_order_is_refunded_autom
     assert names == ["payment.succeeded", "payment.duplicate", "payment.duplicate_refunded"]  # trade sees one payment of the order
 
 
-async def test_a_second_successful_card_payment_of_an_order_is_recorded_for_a_manual_refund():
+async def test_a_second_successful_card_payment_of_an_order_is_planned_for_a_channel_refund():
     repo, ledger, tools = forms()
     first = await pay(repo, ledger, tools, cmd("r1", b"h1"))
     card = await _card_started(repo, ledger, tools, order_id=first.order_id)
     done = await handlers.resume(repo, tools, ledger, await handlers.on_channel_event(repo, _card_event(card.instructions[0])))
-    assert done.state == PaymentState.SUCCEEDED and done.duplicate_of == first.payment_id and done.refunded_minor == 0
+    assert done.state == PaymentState.SUCCEEDED and done.duplicate_of == first.payment_id and done.refunded_minor == 1000
+    assert [(r.refund_key, r.source, r.merchant_minor) for r in done.channel_refunds] == [
+        (f"duplicate:{done.payment_id}:0", "DUPLICATE", 1000)]  # sent by the channel tool (test_payment_exceptions)
     name, payload = repo.events[-1]
-    assert name == "payment.duplicate" and payload["manual_refund"] is True
+    assert name == "payment.duplicate" and payload["manual_refund"] is False

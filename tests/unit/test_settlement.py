@@ -27,6 +27,9 @@ class FakeStore:
         self.lines_: dict[str, settlement.Line] = {}  # payment id → line (the UNIQUE guard)
         self.fences: dict[str, int] = {}
         self.line_batch: dict[str, str] = {}
+        self.deductions_: list[settlement.Deduction] = []
+        self.configs: dict[str, settlement.Config] = {}
+        self.held: set[str] = set()  # payments under an open dispute
 
     async def __call__(self, work):
         snapshot = (dict(self.batches), dict(self.lines_), dict(self.fences))
@@ -53,7 +56,26 @@ class FakeStore:
 
     async def candidates(self, merchant_id, cutoff, limit):
         await asyncio.sleep(0)  # let a concurrent caller interleave
-        return [c for c, at in self.candidates_ if at <= cutoff and c.payment_id not in self.lines_][:limit]
+        return [c for c, at in self.candidates_ if at <= cutoff and c.payment_id not in self.lines_
+                and c.payment_id not in self.held][:limit]
+
+    async def deductions(self, merchant_id, cutoff, limit):
+        return [d for d in self.deductions_ if d.refund_id not in self.lines_ and d.original_payment_id in self.lines_][:limit]
+
+    async def config(self, merchant_id):
+        return self.configs.get(merchant_id, settlement.Config(merchant_id))
+
+    async def set_config(self, config):
+        self.configs[config.merchant_id] = config
+        return T0
+
+    async def periodic_configs(self):
+        return [c for c in self.configs.values() if c.mode == settlement.SettlementMode.PERIODIC]
+
+    async def unsettled_auto(self, older_than, limit):
+        auto = {m for m, c in self.configs.items() if c.mode == settlement.SettlementMode.AUTO}
+        return [(m, c.payment_id) for m in sorted(auto) for c, at in self.candidates_[:1]
+                if at <= older_than and c.payment_id not in self.lines_]
 
     async def insert(self, batch, request_hash):
         for line in batch.lines:

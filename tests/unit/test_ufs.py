@@ -118,3 +118,86 @@ async def test_tampered_or_truncated_ciphertext_fails():
     flipped[10] ^= 1
     with pytest.raises(PaymeshError):
         await _collect(streams.decrypt(_chunked(bytes(flipped), 1 << 20), key, 0, len(plain), 0, len(plain) - 1))
+
+
+# --- S3 adapter plumbing (no network): download read-ahead and upload reads ---------------------
+
+class _FakeResponse:
+    """A blocking urllib3-like response of `n` chunks; records how far it was read."""
+
+    def __init__(self, n: int, size: int = 1024):
+        self.left, self.size, self.reads, self.closed, self.released = n, size, 0, False, False
+
+    def read(self, amt: int) -> bytes:
+        if not self.left:
+            return b""
+        self.left -= 1
+        self.reads += 1
+        return bytes([self.reads % 256]) * min(amt, self.size)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def release_conn(self) -> None:
+        self.released = True
+
+
+async def test_prefetch_streams_everything_in_order_and_closes():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from servers.ufs.adapters_s3 import _Prefetch
+
+    response = _FakeResponse(50)
+    with ThreadPoolExecutor(2) as pool:
+        got = [c async for c in _Prefetch(response, 1024, 4, pool).chunks()]
+    assert [c[0] for c in got] == [i % 256 for i in range(1, 51)] and response.closed and response.released
+
+
+async def test_prefetch_reads_ahead_boundedly_and_stops_when_abandoned():
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from servers.ufs.adapters_s3 import _Prefetch
+
+    response = _FakeResponse(10_000)
+    with ThreadPoolExecutor(2) as pool:
+        stream = _Prefetch(response, 1024, 3, pool).chunks()
+        assert (await stream.__anext__())[0] == 1
+        await asyncio.sleep(0.2)
+        assert response.reads <= 1 + 3 + 1  # the chunk taken, a full queue, one waiting to be put
+        await stream.aclose()               # a client that went away
+        assert response.closed and response.reads < 10
+    assert pool._shutdown  # the producer thread ended (the with-block joined it)
+
+
+async def test_prefetch_hands_read_errors_to_the_consumer():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from servers.ufs.adapters_s3 import _Prefetch
+
+    class Broken(_FakeResponse):
+        def read(self, amt):
+            if self.reads == 2:
+                raise ConnectionResetError("s3 went away")
+            return super().read(amt)
+
+    response = Broken(10)
+    with ThreadPoolExecutor(2) as pool:
+        with pytest.raises(ConnectionResetError):
+            [c async for c in _Prefetch(response, 1024, 2, pool).chunks()]
+    assert response.closed
+
+
+async def test_upload_reader_gathers_small_messages_into_whole_reads():
+    import asyncio
+
+    from servers.ufs.adapters_s3 import _Reader
+
+    async def messages():
+        for i in range(100):
+            yield bytes([i]) * 1000
+
+    reader = _Reader(messages(), asyncio.get_running_loop())
+    parts = await asyncio.to_thread(lambda: [reader.read(30_000) for _ in range(5)])
+    assert [len(p) for p in parts] == [30_000, 30_000, 30_000, 10_000, 0]
+    assert b"".join(parts) == b"".join(bytes([i]) * 1000 for i in range(100))

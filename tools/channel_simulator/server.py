@@ -5,7 +5,13 @@ Channel protocol (every request signed: x-sim-timestamp, x-sim-signature = HMAC-
 "<ts>.<body>" with the shared key):
   POST /v1/{channel}/payments|refunds|payouts   {reference, amount_minor, currency_code, three_ds, ...}
   GET  /v1/{channel}/payments|refunds|payouts/{reference}
-  GET  /v1/{channel}/statements/{YYYY-MM-DD}    daily CSV (with drift if configured)
+  GET  /v1/{channel}/statements/{YYYY-MM-DD}    daily CSV (with drift if configured), built from the
+       simulator's own records of that UTC day (SUCCESS and DECLINED → FAIL); fee_minor =
+       amount × fee_bps (half up) + fixed_fee_minor, from the channel's config.
+       statement_drift: true (drop the first line, +1 on the next, add an unknown line) or an
+       object naming references: {"drop": [ref], "amount": {ref: delta}, "status": [ref] (flip
+       SUCCESS/FAIL), "fee": {ref: delta}, "add": [{"amount_minor": n, "currency_code": "EUR",
+       "reference": "" or ref}]} — each added line is a SUCCESS with a fresh channel reference.
 Answers: {status: SUCCESS|DECLINED|PENDING|REQUIRES_ACTION, code, message, channel_reference,
 amount_minor, redirect_url}; 503 {status: REJECTED} = not processed; 500 = processed, unknown.
 Notifications go to <notify-url with {channel}> signed with x-channel-timestamp/-signature.
@@ -20,6 +26,7 @@ Scripted faults by amount (amount_minor % 100), when the channel's config has ma
   out; recorded SUCCESS) · 62 PENDING → notify SUCCESS · 63 … notified twice · 64 … SUCCESS
   then a stale PENDING (out of order) · 65 … notification lost (query finds SUCCESS) · 66 503
   REJECTED · 67 500 after processing (SUCCESS) · 71 wrong amount (-1) · 72 partial capture (half)
+  · 73 over-capture (+1)
 """
 from __future__ import annotations
 
@@ -39,7 +46,8 @@ from urllib.parse import parse_qs, urlparse
 
 DEFAULTS = {"latency_ms": 0, "jitter_ms": 0, "decline_rate": 0.0, "timeout_rate": 0.0, "unknown_rate": 0.0, "three_ds": True,
             "magic": True, "hang_ms": 3000, "notify_delay_ms": 100, "notify_duplicate": False, "notify_out_of_order": False,
-            "notify_lost": False, "notify": True, "wrong_amount_rate": 0.0, "partial_capture_rate": 0.0, "statement_drift": False}
+            "notify_lost": False, "notify": True, "wrong_amount_rate": 0.0, "partial_capture_rate": 0.0, "statement_drift": False,
+            "fee_bps": 0, "fixed_fee_minor": 0}
 TYPES = {"payments": "PAY", "refunds": "REFUND", "payouts": "PAYOUT"}
 
 
@@ -86,6 +94,8 @@ class Simulator:
             rec["settled_minor"] = amount - 1
         elif magic == 72 or (not magic and self.rng.random() < cfg["partial_capture_rate"]):
             rec["settled_minor"] = amount // 2
+        elif magic == 73:
+            rec["settled_minor"] = amount + 1
         with self.lock:
             self.orders[(channel, ref)] = rec
         if rec["notify"]:
@@ -162,18 +172,46 @@ class Simulator:
         cfg = self.cfg(channel)
         with self.lock:
             recs = [r for (c, _), r in self.orders.items() if c == channel and r["time"][:10] == date and r["status"] in ("SUCCESS", "DECLINED")]
+        bps, fixed = cfg["fee_bps"], cfg["fixed_fee_minor"]
         rows = [[r["channel_reference"], r["reference"], r["type"], "SUCCESS" if r["status"] == "SUCCESS" else "FAIL",
-                 r["settled_minor"], r["currency_code"], 0, r["time"]] for r in recs]
-        if cfg["statement_drift"] and rows:
+                 r["settled_minor"], r["currency_code"], (r["amount_minor"] * bps + 5_000) // 10_000 + fixed if bps or fixed else 0,
+                 r["time"]] for r in recs]
+        drift = cfg["statement_drift"]
+        if drift is True and rows:
             rows = rows[1:]  # a transaction missing on the channel side
             if rows:
                 rows[0][4] = int(rows[0][4]) + 1  # an amount mismatch
             rows.append([f"sim_{uuid.uuid4().hex[:20]}", "", "PAY", "SUCCESS", 100, "EUR", 0, f"{date}T12:00:00+00:00"])  # unknown locally
+        elif isinstance(drift, dict):
+            rows = drifted(rows, drift, date)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["channel_reference", "reference", "type", "status", "amount_minor", "currency_code", "fee_minor", "transaction_time"])
         writer.writerows(rows)
         return out.getvalue()
+
+
+def drifted(rows: list[list], drift: dict, date: str) -> list[list]:
+    """Applies a statement drift naming our references (see the module doc)."""
+    drop, status = set(drift.get("drop", [])), set(drift.get("status", []))
+    amount, fee = drift.get("amount", {}), drift.get("fee", {})
+    out = []
+    for row in rows:
+        ref = row[1]
+        if ref in drop:
+            continue
+        row = list(row)
+        if ref in amount:
+            row[4] = int(row[4]) + int(amount[ref])
+        if ref in fee:
+            row[6] = int(row[6]) + int(fee[ref])
+        if ref in status:
+            row[3] = "FAIL" if row[3] == "SUCCESS" else "SUCCESS"
+        out.append(row)
+    for extra in drift.get("add", []):
+        out.append([f"sim_{uuid.uuid4().hex[:20]}", extra.get("reference", ""), "PAY", "SUCCESS", int(extra.get("amount_minor", 100)),
+                    extra.get("currency_code", "EUR"), int(extra.get("fee_minor", 0)), f"{date}T12:00:00+00:00"])
+    return out
 
 
 def make_handler(sim: Simulator):

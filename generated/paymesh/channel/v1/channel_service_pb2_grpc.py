@@ -1213,10 +1213,14 @@ class ChannelStatementServiceServicer:
     """
 
     def ImportStatement(self, request, context):
-        """Imports a channel's statement for a date, from the channel or from a UFS share file.
-        Idempotent per channel and date: importing the same file again returns the existing
-        statement; a different file for an imported date is FAILED_PRECONDITION unless
-        `replace` is set. A large file may return IMPORTING; poll GetStatement.
+        """Imports a channel's statement for a date, fetched from the channel (STATEMENT_SOURCE_CHANNEL_FETCH)
+        or downloaded from the UFS share bucket by `ufs_file_tag` (STATEMENT_SOURCE_UFS_FILE, as the
+        channel's own UFS client; NOT_FOUND STATEMENT_FILE_NOT_FOUND for an unknown tag), streamed:
+        read in chunks, parsed by the channel's parser, loaded with COPY in batches, in one
+        transaction. Idempotent per channel and date: an IMPORTED statement is returned as is (the
+        source is not read again) unless `replace` is set, which replaces its lines. A malformed file
+        is FAILED_PRECONDITION STATEMENT_MALFORMED and leaves a FAILED statement with its error;
+        importing again retries. Errors: NOT_FOUND (unknown channel).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

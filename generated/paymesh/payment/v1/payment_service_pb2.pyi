@@ -9,12 +9,22 @@ from paymesh.common.v1 import options_pb2 as _options_pb2
 from paymesh.ledger.v1 import ledger_pb2 as _ledger_pb2
 from paymesh.payment.v1 import payment_pb2 as _payment_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ReviewDecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REVIEW_DECISION_UNSPECIFIED: _ClassVar[ReviewDecision]
+    REVIEW_DECISION_ACCEPT: _ClassVar[ReviewDecision]
+    REVIEW_DECISION_REFUND: _ClassVar[ReviewDecision]
+REVIEW_DECISION_UNSPECIFIED: ReviewDecision
+REVIEW_DECISION_ACCEPT: ReviewDecision
+REVIEW_DECISION_REFUND: ReviewDecision
 
 class CreatePaymentRequest(_message.Message):
     __slots__ = ("request_id", "order_id", "merchant_id", "payer_member_id", "amount", "method", "risk_ticket", "parts", "card", "return_url")
@@ -211,12 +221,14 @@ class GetSettlementBatchResponse(_message.Message):
     def __init__(self, batch: _Optional[_Union[_payment_pb2.SettlementBatch, _Mapping]] = ...) -> None: ...
 
 class SetSettlementConfigRequest(_message.Message):
-    __slots__ = ("merchant_id", "mode")
+    __slots__ = ("merchant_id", "mode", "schedule")
     MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
     MODE_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_FIELD_NUMBER: _ClassVar[int]
     merchant_id: str
     mode: _payment_pb2.SettlementMode
-    def __init__(self, merchant_id: _Optional[str] = ..., mode: _Optional[_Union[_payment_pb2.SettlementMode, str]] = ...) -> None: ...
+    schedule: _payment_pb2.SettlementSchedule
+    def __init__(self, merchant_id: _Optional[str] = ..., mode: _Optional[_Union[_payment_pb2.SettlementMode, str]] = ..., schedule: _Optional[_Union[_payment_pb2.SettlementSchedule, _Mapping]] = ...) -> None: ...
 
 class SetSettlementConfigResponse(_message.Message):
     __slots__ = ("config",)
@@ -291,3 +303,85 @@ class GetPaymentTrailResponse(_message.Message):
     transfers: _containers.RepeatedCompositeFieldContainer[_ledger_pb2.Transfer]
     inst_orders: _containers.RepeatedCompositeFieldContainer[_channel_pb2.InstOrder]
     def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ..., transfers: _Optional[_Iterable[_Union[_ledger_pb2.Transfer, _Mapping]]] = ..., inst_orders: _Optional[_Iterable[_Union[_channel_pb2.InstOrder, _Mapping]]] = ...) -> None: ...
+
+class GetSettlementConfigRequest(_message.Message):
+    __slots__ = ("merchant_id",)
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    merchant_id: str
+    def __init__(self, merchant_id: _Optional[str] = ...) -> None: ...
+
+class GetSettlementConfigResponse(_message.Message):
+    __slots__ = ("config",)
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    config: _payment_pb2.SettlementConfig
+    def __init__(self, config: _Optional[_Union[_payment_pb2.SettlementConfig, _Mapping]] = ...) -> None: ...
+
+class OpenDisputeRequest(_message.Message):
+    __slots__ = ("request_id", "payment_id", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    payment_id: str
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class OpenDisputeResponse(_message.Message):
+    __slots__ = ("dispute",)
+    DISPUTE_FIELD_NUMBER: _ClassVar[int]
+    dispute: _payment_pb2.Dispute
+    def __init__(self, dispute: _Optional[_Union[_payment_pb2.Dispute, _Mapping]] = ...) -> None: ...
+
+class CloseDisputeRequest(_message.Message):
+    __slots__ = ("dispute_id", "outcome")
+    DISPUTE_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    dispute_id: str
+    outcome: _payment_pb2.DisputeState
+    def __init__(self, dispute_id: _Optional[str] = ..., outcome: _Optional[_Union[_payment_pb2.DisputeState, str]] = ...) -> None: ...
+
+class CloseDisputeResponse(_message.Message):
+    __slots__ = ("dispute",)
+    DISPUTE_FIELD_NUMBER: _ClassVar[int]
+    dispute: _payment_pb2.Dispute
+    def __init__(self, dispute: _Optional[_Union[_payment_pb2.Dispute, _Mapping]] = ...) -> None: ...
+
+class ListDisputesRequest(_message.Message):
+    __slots__ = ("merchant_id", "payment_id", "page_size", "page_token")
+    MERCHANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    merchant_id: str
+    payment_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, merchant_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDisputesResponse(_message.Message):
+    __slots__ = ("disputes", "next_page_token")
+    DISPUTES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    disputes: _containers.RepeatedCompositeFieldContainer[_payment_pb2.Dispute]
+    next_page_token: str
+    def __init__(self, disputes: _Optional[_Iterable[_Union[_payment_pb2.Dispute, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ResolveReviewRequest(_message.Message):
+    __slots__ = ("payment_id", "request_id", "decision", "operator_id", "note")
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    payment_id: str
+    request_id: str
+    decision: ReviewDecision
+    operator_id: str
+    note: str
+    def __init__(self, payment_id: _Optional[str] = ..., request_id: _Optional[str] = ..., decision: _Optional[_Union[ReviewDecision, str]] = ..., operator_id: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class ResolveReviewResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: _payment_pb2.Payment
+    def __init__(self, payment: _Optional[_Union[_payment_pb2.Payment, _Mapping]] = ...) -> None: ...

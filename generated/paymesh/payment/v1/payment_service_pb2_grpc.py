@@ -77,6 +77,11 @@ class PaymentServiceStub:
                 request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CreateMemberTransferRequest.SerializeToString,
                 response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CreateMemberTransferResponse.FromString,
                 _registered_method=True)
+        self.ResolveReview = channel.unary_unary(
+                '/paymesh.payment.v1.PaymentService/ResolveReview',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ResolveReviewRequest.SerializeToString,
+                response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ResolveReviewResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentServiceServicer:
@@ -144,6 +149,17 @@ class PaymentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ResolveReview(self, request, context):
+        """Resolves a payment held in REVIEW (operations). ACCEPT (an over-capture only): the payment
+        SUCCEEDS at its amount, the fee is charged and the excess is refunded through the channel.
+        REFUND: everything captured goes back (channel refunds, balance reversed) and the payment
+        FAILS (the order can be paid again). Idempotent on request_id. Errors: NOT_FOUND,
+        FAILED_PRECONDITION (PAYMENT_NOT_IN_REVIEW, REVIEW_NOT_ACCEPTABLE for a partial capture).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -186,6 +202,11 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     servicer.CreateMemberTransfer,
                     request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CreateMemberTransferRequest.FromString,
                     response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CreateMemberTransferResponse.SerializeToString,
+            ),
+            'ResolveReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveReview,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ResolveReviewRequest.FromString,
+                    response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ResolveReviewResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -416,6 +437,33 @@ class PaymentService:
             metadata,
             _registered_method=True)
 
+    @staticmethod
+    def ResolveReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.PaymentService/ResolveReview',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ResolveReviewRequest.SerializeToString,
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ResolveReviewResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
 
 class FeePlanServiceStub:
     """Fee plans: what the platform charges each merchant, versioned.
@@ -572,6 +620,26 @@ class SettlementServiceStub:
                 request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementReportRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
+        self.GetSettlementConfig = channel.unary_unary(
+                '/paymesh.payment.v1.SettlementService/GetSettlementConfig',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementConfigRequest.SerializeToString,
+                response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementConfigResponse.FromString,
+                _registered_method=True)
+        self.OpenDispute = channel.unary_unary(
+                '/paymesh.payment.v1.SettlementService/OpenDispute',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.OpenDisputeRequest.SerializeToString,
+                response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.OpenDisputeResponse.FromString,
+                _registered_method=True)
+        self.CloseDispute = channel.unary_unary(
+                '/paymesh.payment.v1.SettlementService/CloseDispute',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CloseDisputeRequest.SerializeToString,
+                response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CloseDisputeResponse.FromString,
+                _registered_method=True)
+        self.ListDisputes = channel.unary_unary(
+                '/paymesh.payment.v1.SettlementService/ListDisputes',
+                request_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListDisputesRequest.SerializeToString,
+                response_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListDisputesResponse.FromString,
+                _registered_method=True)
 
 
 class SettlementServiceServicer:
@@ -617,6 +685,38 @@ class SettlementServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetSettlementConfig(self, request, context):
+        """Reads a merchant's settlement configuration (MANUAL when never set).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def OpenDispute(self, request, context):
+        """Opens a dispute on a SUCCEEDED order payment not settled yet: it is held out of settlement
+        until the dispute closes. Idempotent on request_id. Errors: NOT_FOUND (PAYMENT_NOT_FOUND),
+        FAILED_PRECONDITION (NOT_DISPUTABLE, PAYMENT_ALREADY_SETTLED, DISPUTE_ALREADY_OPEN).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CloseDispute(self, request, context):
+        """Closes an open dispute, WON (settled by the next batch) or LOST (charged back: merchant
+        pending → platform suspense, never settled). Closing again with the same outcome returns it.
+        Errors: NOT_FOUND (DISPUTE_NOT_FOUND), FAILED_PRECONDITION (DISPUTE_CLOSED, CHARGEBACK_DECLINED).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDisputes(self, request, context):
+        """Lists disputes of a merchant or of a payment, newest first (AIP-158 paging).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SettlementServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -644,6 +744,26 @@ def add_SettlementServiceServicer_to_server(servicer, server):
                     servicer.GetSettlementReport,
                     request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementReportRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'GetSettlementConfig': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSettlementConfig,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementConfigRequest.FromString,
+                    response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementConfigResponse.SerializeToString,
+            ),
+            'OpenDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenDispute,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.OpenDisputeRequest.FromString,
+                    response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.OpenDisputeResponse.SerializeToString,
+            ),
+            'CloseDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloseDispute,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CloseDisputeRequest.FromString,
+                    response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CloseDisputeResponse.SerializeToString,
+            ),
+            'ListDisputes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDisputes,
+                    request_deserializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListDisputesRequest.FromString,
+                    response_serializer=paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListDisputesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -782,6 +902,114 @@ class SettlementService:
             '/paymesh.payment.v1.SettlementService/GetSettlementReport',
             paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementReportRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSettlementConfig(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.SettlementService/GetSettlementConfig',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementConfigRequest.SerializeToString,
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.GetSettlementConfigResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.SettlementService/OpenDispute',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.OpenDisputeRequest.SerializeToString,
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.OpenDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloseDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.SettlementService/CloseDispute',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CloseDisputeRequest.SerializeToString,
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.CloseDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDisputes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.payment.v1.SettlementService/ListDisputes',
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListDisputesRequest.SerializeToString,
+            paymesh_dot_payment_dot_v1_dot_payment__service__pb2.ListDisputesResponse.FromString,
             options,
             channel_credentials,
             insecure,
