@@ -46,7 +46,7 @@ async def build(settings: Settings) -> ServiceApp:
 
     recon_ledger = GrpcReconLedger(mesh)
     recon_store = SqlReconStore(database)
-    front.on_result = lambda order, state, amount: recon.watch(recon_store, recon_ledger, order, state, amount)
+    front.on_result = lambda order, state, amount: recon.watch(recon_store, recon_ledger, front.correct, order, state, amount)
 
     async def dispatcher() -> None:
         await front.run_dispatcher(settings.dispatch_poll_millis / 1000)
@@ -65,7 +65,7 @@ async def build(settings: Settings) -> ServiceApp:
             reg("ChannelStatementService", StatementServicer(database, catalog, HttpStatementFetcher(keys),
                                                             UfsStatementFetcher(mesh, settings.ufs_client_id,
                                                                                 settings.statement_download_seconds))),
-            Registration(rc_rpc.add_ReconciliationServiceServicer_to_server, ReconciliationServicer(database, recon_ledger),
+            Registration(rc_rpc.add_ReconciliationServiceServicer_to_server, ReconciliationServicer(database, recon_ledger, front.correct),
                          reconciliation_pb2.DESCRIPTOR.services_by_name["ReconciliationService"].full_name),
         ],
         workers=[relay.run, catalog.run, dispatcher, query_loop],

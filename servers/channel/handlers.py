@@ -225,6 +225,32 @@ class Front:
                     log.exception("near-real-time reconciliation failed", extra={"inst_order_id": order.inst_order_id})
         return applied
 
+    async def correct(self, inst_order_id: str, captured: bool, amount_minor: int | None) -> InstOrder | None:
+        """Reconciliation's correction: the channel's final word (its statement, or a signed answer
+        after ours was final) wins. An open order takes it like any answer. A FAIL order the channel
+        captured becomes SUCCESS — the one move out of a final state, made only here — with the usual
+        event, so the payment engine accounts for the money: it completes the payment, or, when the
+        payment already failed or another attempt was paid, books the capture to suspense and refunds
+        it through this order (payment/late.py). Idempotent: a corrected order is left as it is."""
+        async def work(repo: Repository) -> InstOrder | None:
+            order = await repo.get_order(inst_order_id, for_update=True)
+            if order is None:
+                return None
+            if order.state in OPEN:
+                answer = ChannelAnswer("SUCCESS" if captured else "DECLINED", "RECONCILED", "per the channel's final word",
+                                       amount_minor=amount_minor)
+                return (await self._apply(repo, order, answer, "reconciliation"))[1]
+            if not (captured and order.state == State.FAIL):
+                return order
+            amount = order.amount.amount_minor if amount_minor is None else amount_minor
+            moved = await repo.cas(order, state=State.SUCCESS, result=Result.SUCCESS, retryable=False,
+                                   settled_amount=Money(order.amount.currency_code, amount), channel_result_code="RECONCILED",
+                                   channel_result_message="captured per the channel after we recorded FAIL", finish_time=self.clock())
+            assert moved is not None, "order moved under its row lock"
+            await repo.add_event(moved, order.state, "reconciliation")
+            return moved
+        return await self.uow(work)
+
     async def _apply(self, repo: Repository, order: InstOrder, answer: ChannelAnswer, cause: str) -> tuple[NotificationResult, InstOrder]:
         now = self.clock()
         if answer.status == "QUOTA":

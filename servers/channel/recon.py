@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
-from typing import Any, Protocol
+from typing import Any, Awaitable, Callable, Protocol
 
 from servers.channel.ports import ReconLedger
 from servers.kernel.context import context_scope
@@ -42,7 +42,7 @@ NOTES = {
                         " booked channel clearing → suspense; operations: adjust or write off",
     Kind.CHANNEL_MISSING: "our SUCCESS is missing from the statement: waits for the next statement, then is reversed through suspense",
     Kind.AMOUNT_MISMATCH: "the amount difference was booked between channel clearing and suspense",
-    Kind.STATUS_MISMATCH: "the channel's final state differs from ours: manual review (adjust or write off)",
+    Kind.STATUS_MISMATCH: "the channel's final state differs from ours: its word wins (see recon.resolve_status)",
     Kind.FEE_MISMATCH: "the channel's fee differs from ours: manual adjustment (maker-checker) or write off",
 }
 
@@ -88,7 +88,7 @@ def _money_in_amount(case: "Case") -> int:
         return case.channel_amount or 0
     if case.kind == Kind.AMOUNT_MISMATCH:
         return (case.channel_amount or 0) - (case.local_amount or 0)
-    if case.kind == Kind.CHANNEL_MISSING:
+    if case.kind == Kind.CHANNEL_MISSING or (case.kind == Kind.STATUS_MISMATCH and case.channel_state == FAIL):
         return -(case.local_amount or 0)
     return 0
 
@@ -139,6 +139,13 @@ class CaseStore(Protocol):
     async def unbooked(self, channel_id: str) -> list[Case]: ...
 
     async def insert_case(self, case: Case) -> bool: ...
+
+    async def open_status_cases(self, channel_id: str) -> list[Case]:
+        """OPEN STATUS_MISMATCH cases of PAY orders a statement run found, not resolved yet (resolve_status's input)."""
+
+
+# Front.correct: (inst order id, captured?, channel amount) → applies the channel's final word to the order.
+Correct = Callable[[str, bool, "int | None"], Awaitable[Any]]
 
 
 def _ref(case: Case) -> dict:
@@ -222,6 +229,42 @@ async def write_off(store: CaseStore, case_id: str, note: str, operator: str) ->
     return moved
 
 
+PAY = 1
+
+
+async def resolve_status(store: CaseStore, correct: Correct, case: Case) -> Case | None:
+    """Automatic resolution of a STATUS_MISMATCH on a PAY order; the channel's final word wins:
+    - it captured, we did not record it (FAIL, or still open): the order is corrected to SUCCESS and the
+      payment engine takes the capture — it completes the payment, or books it to suspense and refunds it
+      when the payment already failed or the order was paid otherwise (CAPTURE_TO_PAYMENT);
+    - it failed, we recorded SUCCESS: the receivable we booked is not real — reversed through suspense
+      like a channel-missing order (REVERSED_TO_SUSPENSE, booked by book_pending);
+    - it failed, ours is still open: the order fails (FAILED_PER_CHANNEL) and the payment moves on.
+    The correction comes first and is idempotent, so a crash before the case's CAS is redone by the next
+    run. Refund and payout orders stay OPEN for operations (money out: no automatic guess)."""
+    if case.kind != Kind.STATUS_MISMATCH or case.state != CaseState.OPEN or case.resolution or case.order_type != PAY:
+        return None
+    if case.channel_state == SUCCESS:
+        await correct(case.inst_order_id, True, case.channel_amount)
+        return await store.cas_case(case, state=CaseState.AUTO_RESOLVED, resolution="CAPTURE_TO_PAYMENT",
+                                    note=f"{case.note} | order corrected to SUCCESS; the payment engine completes or refunds it")
+    if case.local_state == SUCCESS:
+        return await store.cas_case(case, state=CaseState.AUTO_RESOLVED, resolution="REVERSED_TO_SUSPENSE", booked=False,
+                                    note=f"{case.note} | the channel failed what we booked: reversed through suspense")
+    await correct(case.inst_order_id, False, None)
+    return await store.cas_case(case, state=CaseState.AUTO_RESOLVED, resolution="FAILED_PER_CHANNEL",
+                                note=f"{case.note} | order failed per the channel")
+
+
+async def resolve_open_status(store: CaseStore, correct: Correct, ledger: ReconLedger, channel_id: str) -> int:
+    """resolve_status for every unresolved STATUS_MISMATCH a statement found (run cases, not near-real-time
+    ones), then the bookings it planned."""
+    done = sum([await resolve_status(store, correct, c) is not None for c in await store.open_status_cases(channel_id)])
+    if done:
+        await book_pending(store, ledger, channel_id)
+    return done
+
+
 def near_real_time_case(order: Any, channel_state: int, channel_amount: int | None, now: dt.date) -> Case | None:
     """A channel answer arriving for an order already final: a case when it disagrees."""
     local_amount = order.settled_amount.amount_minor if order.settled_amount is not None else order.amount.amount_minor
@@ -237,15 +280,20 @@ def near_real_time_case(order: Any, channel_state: int, channel_amount: int | No
                 order_type=int(order.type), extra={"payment_id": order.payment_id, "order_id": order.order_id})
 
 
-async def watch(store: CaseStore, ledger: ReconLedger, order: Any, channel_state: int, channel_amount: int | None) -> Case | None:
+async def watch(store: CaseStore, ledger: ReconLedger, correct: Correct, order: Any, channel_state: int,
+                channel_amount: int | None) -> Case | None:
     """Near-real-time reconciliation: a case at once when a channel's answer disagrees with the
-    final state we recorded (same dedup key as the batch: the T+1 run never opens it again)."""
+    final state we recorded (same dedup key as the batch: the T+1 run never opens it again),
+    a capture we missed resolved at once (resolve_status). A FAIL after our SUCCESS stays OPEN: an
+    answer alone never reverses booked money: operations decide."""
     case = near_real_time_case(order, channel_state, channel_amount, dt.datetime.now(dt.timezone.utc).date())
     if case is None or not await store.insert_case(case):
         return None
+    if channel_state == SUCCESS:  # a signed capture: resolved at once; a late FAIL waits for the statement
+        case = await resolve_status(store, correct, case) or case
     if not case.booked:
         await book_pending(store, ledger, case.channel_id)
     return case
 
 
-__all__ = ["Case", "CaseState", "Kind", "Tolerance", "classify", "book_pending", "propose", "approve", "write_off", "replace"]
+__all__ = ["Case", "CaseState", "Kind", "Tolerance", "classify", "book_pending", "resolve_status", "resolve_open_status", "propose", "approve", "write_off", "replace"]

@@ -120,14 +120,19 @@ def case_pb(c: Case, now: dt.datetime | None = None) -> rc.ReconciliationCase:
 
 
 class ReconciliationServicer(rc_rpc.ReconciliationServiceServicer):
-    def __init__(self, db: Database, ledger):
-        self.db, self.store, self.ledger = db, SqlReconStore(db), ledger
+    def __init__(self, db: Database, ledger, correct: recon.Correct):
+        self.db, self.store, self.ledger, self.correct = db, SqlReconStore(db), ledger, correct
+
+    async def _resolve(self, channel_id: str) -> None:
+        """The automatic resolutions left to do (every run, so a crash in between is finished)."""
+        await recon.book_pending(self.store, self.ledger, channel_id)
+        await recon.resolve_open_status(self.store, self.correct, self.ledger, channel_id)
 
     async def RunReconciliation(self, request, context):
         date = bad_date(request.statement_date)
         existing = await self.store.latest_run(request.channel_id, date)
         if existing is not None and not request.rerun:
-            await recon.book_pending(self.store, self.ledger, request.channel_id)
+            await self._resolve(request.channel_id)
             return rc.RunReconciliationResponse(run=run_pb(existing))
         async with self.db.transaction() as conn:
             stm = await statements.find(conn, request.channel_id, date)
@@ -136,7 +141,7 @@ class ReconciliationServicer(rc_rpc.ReconciliationServiceServicer):
                            {"channel_id": request.channel_id, "statement_date": request.statement_date})
         tol = await self.store.tolerance(request.channel_id)
         run = await self.store.match(request.channel_id, date, stm.statement_id, stm.line_count, tol, current_context_id())
-        await recon.book_pending(self.store, self.ledger, request.channel_id)
+        await self._resolve(request.channel_id)
         return rc.RunReconciliationResponse(run=run_pb(run))
 
     async def GetReconciliationRun(self, request, context):

@@ -154,6 +154,13 @@ class SqlReconStore:
                                             " ORDER BY c.create_time LIMIT 1000"), {"c": channel_id})).all()
         return [case_from_row(r) for r in rows]
 
+    async def open_status_cases(self, channel_id: str) -> list[Case]:
+        async with self.db.transaction() as conn:
+            rows = (await conn.execute(text(f"SELECT {CASE_COLS} FROM {CASE_FROM} WHERE c.channel_id = :c AND c.kind = 4 AND c.state = 1"
+                                            " AND c.resolution = '' AND c.order_type = 1 AND c.run_id <> '' ORDER BY c.create_time LIMIT 1000"),
+                                       {"c": channel_id})).all()
+        return [case_from_row(r) for r in rows]
+
     async def insert_case(self, case: Case) -> bool:
         key = f"{int(case.kind)}:{case.channel_id}:{case.inst_order_id or case.channel_reference}"
         row = await self._one(

@@ -86,14 +86,14 @@ async def resume(uow: UnitOfWork, tools: dict[str, PaymentTool], ledger: LedgerP
     refunder = refunder_of(tools)
     if payment.state == PaymentState.REVIEW and payment.review_resolution:
         return await review.finish(uow, ledger, refunder, payment)
-    if payment.state == PaymentState.FAILED:
+    if payment.late_capture_minor:  # a capture the payment could not take, in any state: suspense, then refunded
         await late.book(uow, ledger, payment)
-    elif payment.state == PaymentState.SUCCEEDED:
+    if payment.state == PaymentState.SUCCEEDED:
         payment = await _after_success(uow, tools, ledger, payment)
-    elif payment.state in FINAL or payment.state == PaymentState.CREATED:
-        return payment
-    else:
+    elif payment.state not in FINAL and payment.state != PaymentState.CREATED:
         return await run_plan(uow, tools, ledger, payment)
+    elif payment.state != PaymentState.FAILED and not payment.late_capture_minor:
+        return payment
     await channel_refunds.run(uow, refunder, ledger, payment)
     return await get_payment(uow, payment_id)
 
@@ -226,8 +226,10 @@ async def on_channel_event(repo: PaymentRepository, inst_order: dict) -> str | N
     payment, instruction = found
     if (kind == "PAYOUT") != (instruction.tool == PAYOUT_TOOL):
         return None  # a payout verdict only ever settles a payout instruction, and the other way round
+    if verdict == "FAIL" and inst_order.get("superseded_by_inst_order_id"):
+        return None  # the channel fell back to a next attempt: that attempt's verdict settles the instruction
     settled = int((inst_order.get("settled_amount") or inst_order.get("amount") or {}).get("amount_minor", 0))
-    if verdict == "SUCCESS" and kind == "PAY" and late.too_late(payment, instruction):
+    if verdict == "SUCCESS" and kind == "PAY" and late.too_late(payment, instruction, inst_order.get("inst_order_id", "")):
         return await late.record(repo, payment, instruction, inst_order, settled, event_payload(payment))
     if not await repo.record_channel_result(instruction.instruction_id, verdict, inst_order.get("inst_order_id", ""),
                                             inst_order.get("channel_id", ""), settled,

@@ -12,10 +12,14 @@ from servers.payment.domain import ChannelRefund, Instruction, InstructionState,
 from servers.payment.ports import LedgerPort, PaymentRepository, UnitOfWork
 
 
-def too_late(payment: Payment, instruction: Instruction) -> bool:
-    """A SUCCESS the payment can no longer take: it FAILED, or this instruction already failed."""
+def too_late(payment: Payment, instruction: Instruction, inst_order_id: str = "") -> bool:
+    """A SUCCESS the payment can no longer take: it FAILED, this instruction already failed, or the
+    instruction was already paid by another institution order (an earlier attempt the channel captured
+    after all, found by reconciliation): a second capture for one instruction."""
     return (payment.state == PaymentState.FAILED or instruction.state in (InstructionState.FAILED, InstructionState.COMPENSATED)
-            or (instruction.state == InstructionState.PROCESSING and instruction.channel_result == "FAIL"))
+            or (instruction.state == InstructionState.PROCESSING and instruction.channel_result == "FAIL")
+            or (instruction.channel_result == "SUCCESS" and bool(inst_order_id) and bool(instruction.inst_order_id)
+                and inst_order_id != instruction.inst_order_id))
 
 
 async def record(repo: PaymentRepository, payment: Payment, instruction: Instruction, inst_order: dict, settled: int,

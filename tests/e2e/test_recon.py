@@ -17,7 +17,8 @@ import pytest
 from paymesh.channel.v1 import channel_pb2 as pb, channel_service_pb2 as api, reconciliation_pb2 as rc
 from paymesh.ledger.v1 import ledger_service_pb2 as ledger_api
 from servers.channel.connector import load_keys, sign
-from tests.e2e.conftest import eventually
+from tests.e2e import test_payment_cards as cards
+from tests.e2e.conftest import eventually, payment_outcome, simulated_channel, transfers_of
 
 KINDS = {rc.DIFFERENCE_KIND_LOCAL_MISSING, rc.DIFFERENCE_KIND_CHANNEL_MISSING, rc.DIFFERENCE_KIND_AMOUNT_MISMATCH,
          rc.DIFFERENCE_KIND_STATUS_MISMATCH, rc.DIFFERENCE_KIND_FEE_MISMATCH}
@@ -128,10 +129,12 @@ async def test_every_drift_kind_is_detected_and_resolved_and_the_ledger_verifies
                                                                                 request_id=ids("r")))).case
     assert approved.state == rc.CASE_STATE_ADJUSTED and approved.adjustment.approved_by == "bob"
     assert len(approved.adjustment.ledger_transfer_ids) == 1
+    # the channel failed an order we booked as paid: its word wins, the receivable is reversed through suspense
     status_case = cases[rc.DIFFERENCE_KIND_STATUS_MISMATCH][0]
-    written = (await mesh.recon.WriteOffCase(rc.WriteOffCaseRequest(case_id=status_case.case_id, note="channel confirmed by phone",
-                                                                     operator_id="carol", request_id=ids("r")))).case
-    assert written.state == rc.CASE_STATE_WRITTEN_OFF
+    assert status_case.state == rc.CASE_STATE_AUTO_RESOLVED and status_case.resolution == "REVERSED_TO_SUSPENSE"
+    assert len(status_case.ledger_transfer_ids) == 1
+    reversal = rest.get(f"/v1/ledger/transfers/{status_case.ledger_transfer_ids[0]}").json()["transfer"]
+    assert int(reversal["amount"]["amountMinor"]) == 1003 and reversal["businessCode"] == "RECON_STATUS_MISMATCH"
 
     # the next day's statement still lacks the dropped order: reversed through suspense
     tomorrow = (today + dt.timedelta(days=1)).isoformat()
@@ -165,25 +168,50 @@ async def test_every_drift_kind_is_detected_and_resolved_and_the_ledger_verifies
     assert await cli("approve", local.case_id, "--operator", "bob") == 1  # nothing proposed
     assert "NO_PROPOSAL" in capsys.readouterr().err
 
+    written = (await mesh.recon.WriteOffCase(rc.WriteOffCaseRequest(case_id=local.case_id, note="unknown capture, refunded by phone",
+                                                                     operator_id="carol", request_id=ids("r")))).case
+    assert written.state == rc.CASE_STATE_WRITTEN_OFF
+
     verify = await mesh.ledger.VerifyLedger(ledger_api.VerifyLedgerRequest())
     assert verify.ok, list(verify.report_lines)
 
 
-async def test_a_late_disagreeing_channel_result_opens_a_case_at_once(via_envoy, stack, ids, rest, env):
-    channel, _sim = await _channel(via_envoy, stack, ids)
-    declined = await _pay(via_envoy, ids, channel, 1051)
-    assert declined.state == pb.INST_ORDER_STATE_FAIL
+async def test_a_capture_after_our_fail_is_corrected_at_once_and_refunded_by_the_payment_engine(via_envoy, stack, ids, rest, env):
+    """The channel declined (we recorded FAIL, the payment FAILED), then signed a SUCCESS: near-real-time
+    reconciliation opens the case, the channel's word wins (the order becomes SUCCESS), and the payment
+    engine books the capture to suspense and refunds it through the channel. Nothing is lost or kept."""
+    merchant = ids("mch")
+    channel = await simulated_channel(via_envoy, stack, ids, [pb.RoutingConditions(merchant_ids=[merchant])])
+    failed = await payment_outcome(rest, cards._pay(rest, ids, merchant, ids("mem"), 1051)["paymentId"])
+    assert failed["state"] == "PAYMENT_STATE_FAILED"
+    ino = failed["instructions"][0]["instOrderId"]
+    # the channel captured after all; from now on it scripts nothing by amount (its refund of 1051 must pass)
+    httpx.post(f"{stack[0].endpoints()['channel_sim']}/sim/config/{channel}", json={"magic": False})
     key = load_keys(Path(env["PAYMESH_HOME"]) / "channel" / "signing-keys.json")["sim"]
-    body = json.dumps({"notification_id": ids("ntf"), "reference": declined.inst_order_id, "status": "SUCCESS", "code": "00",
+    body = json.dumps({"notification_id": ids("ntf"), "reference": ino, "status": "SUCCESS", "code": "00",
                        "amount_minor": 1051}).encode()
     stamp = str(int(time.time()))
     late = rest.post(f"/v1/channels/{channel}/notifications", content=body, headers={
         "content-type": "application/json", "x-channel-timestamp": stamp, "x-channel-signature": sign(key, stamp, body)})
     assert late.status_code == 200 and late.json()["result"] == "NOTIFICATION_RESULT_STALE", late.text
     cases = (await via_envoy.recon.ListReconciliationCases(rc.ListReconciliationCasesRequest(channel_id=channel))).cases
-    assert [(c.kind, c.inst_order_id, c.state) for c in cases] == [
-        (rc.DIFFERENCE_KIND_STATUS_MISMATCH, declined.inst_order_id, rc.CASE_STATE_OPEN)]
+    assert [(c.kind, c.inst_order_id, c.state, c.resolution) for c in cases] == [
+        (rc.DIFFERENCE_KIND_STATUS_MISMATCH, ino, rc.CASE_STATE_AUTO_RESOLVED, "CAPTURE_TO_PAYMENT")]
     assert cases[0].note.startswith("near-real-time") and cases[0].channel_state == "SUCCESS"
+    order = (await via_envoy.channel.GetInstOrder(api.GetInstOrderRequest(inst_order_id=ino))).inst_order
+    assert order.state == pb.INST_ORDER_STATE_SUCCESS and order.settled_amount.amount_minor == 1051
+
+    async def refunded():
+        p = rest.get(f"/v1/payments/{failed['paymentId']}").json()["payment"]
+        return p if [r["state"] for r in p.get("channelRefunds", [])] == ["SUCCEEDED"] else None
+    done = await eventually(refunded, 45)
+    assert done, json.dumps(rest.get(f"/v1/payments/{failed['paymentId']}").json())
+    assert done["state"] == "PAYMENT_STATE_FAILED" and done["lateCapture"]["amountMinor"] == "1051"
+    assert [(r["source"], r["amount"]["amountMinor"]) for r in done["channelRefunds"]] == [("LATE_CAPTURE", "1051")]
+    booked = sorted(t["businessCode"] for t in transfers_of(rest, failed["paymentId"]))
+    assert booked == ["LATE_SUCCESS", "SUSPENSE_REFUND"], booked
+    verify = await via_envoy.ledger.VerifyLedger(ledger_api.VerifyLedgerRequest())
+    assert verify.ok, list(verify.report_lines)
 
 
 async def test_a_statement_uploaded_to_ufs_is_imported_by_file_tag(via_envoy, stack, ids, rest):

@@ -183,6 +183,7 @@ class FakePaymentRepo:
             return False
         payment, ins = found
         changes = {"channel_result": verdict, "settled_minor": settled_minor, "channel_id": channel_id or ins.channel_id,
+                   "inst_order_id": inst_order_id or ins.inst_order_id,
                    "redirect_url": redirect_url or ins.redirect_url}
         if verdict == "FAIL":
             changes["failure_reason"] = reason or "CHANNEL_DECLINED"

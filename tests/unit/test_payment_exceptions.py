@@ -136,6 +136,22 @@ async def test_a_late_capture_is_refunded_out_of_suspense_through_the_channel():
     assert f"channel-refund:{key}" in ledger.booked and await repo.waiting_payments(10) == []
 
 
+async def test_a_second_capture_of_a_paid_instruction_is_refunded_not_lost():
+    """Reconciliation found that an earlier attempt (ino_1, recorded FAIL, superseded) was captured after
+    all, while the fallback attempt ino_2 paid the instruction: the extra money goes to suspense and back."""
+    repo, ledger, tools = engine()
+    cmd = PayOrder("c1", b"c1", "ord_1", "m1", "mem1", Money("EUR", 700), CARD, "ctx", (), CARD_REF)
+    ins = (await handlers.pay_order(repo, tools, ledger, cmd, RULES)).instructions[0]
+    superseded = {**_event(ins.instruction_id, "FAIL"), "superseded_by_inst_order_id": "ino_2"}
+    assert await handlers.on_channel_event(repo, superseded) is None  # the fallback attempt decides
+    paid = await handlers.resume(repo, tools, ledger, await handlers.on_channel_event(repo, _event(ins.instruction_id, inst_order_id="ino_2")))
+    assert paid.state == PaymentState.SUCCEEDED
+    corrected = await handlers.resume(repo, tools, ledger, await handlers.on_channel_event(repo, _event(ins.instruction_id)))
+    assert corrected.state == PaymentState.SUCCEEDED and corrected.late_capture_minor == 700
+    assert tools["channel"].refunds == {"late-refund:ino_1": ("ino_1", 700)}
+    assert await handlers.on_channel_event(repo, _event(ins.instruction_id, inst_order_id="ino_2")) is None  # a repeat: nothing
+
+
 async def test_a_duplicate_card_payment_is_refunded_through_the_channel_with_its_fee():
     repo, ledger, tools = engine()
     first = await handlers.pay_order(repo, tools, ledger, PayOrder("b1", b"b1", "ord_1", "m1", "mem1", Money("EUR", 1000), B, "ctx"), RULES)

@@ -83,6 +83,20 @@ class FakeStore:
     async def insert_case(self, c):
         return self.cases.setdefault(c.case_id, c) is c
 
+    async def open_status_cases(self, channel_id):
+        return [c for c in self.cases.values() if c.kind == Kind.STATUS_MISMATCH and c.state == CaseState.OPEN
+                and not c.resolution and c.order_type == 1 and c.run_id and c.channel_id == channel_id]
+
+
+class FakeCorrect:
+    """Front.correct: records the channel's final word applied to an order."""
+
+    def __init__(self):
+        self.calls: list[tuple] = []
+
+    async def __call__(self, inst_order_id, captured, amount_minor):
+        self.calls.append((inst_order_id, captured, amount_minor))
+
 
 class FakeLedger:
     def __init__(self):
@@ -174,3 +188,41 @@ def test_near_real_time_case_only_on_disagreement():
     assert late.kind == Kind.STATUS_MISMATCH and late.state == CaseState.OPEN
     wrong = recon.near_real_time_case(order, S, 990, NOW.date())
     assert wrong.kind == Kind.AMOUNT_MISMATCH and not wrong.booked
+
+
+def status_case(case_id: str, local: int, channel: int, **kw) -> Case:
+    return case(Kind.STATUS_MISMATCH, case_id=case_id, inst_order_id=f"ino_{case_id}", local_state=local, channel_state=channel,
+                local_amount=1000, channel_amount=kw.pop("channel_amount", 1000), run_id=kw.pop("run_id", "rcr_1"), **kw)
+
+
+async def test_the_channels_final_word_resolves_status_mismatches_of_pay_orders():
+    captured_we_failed = status_case("c1", F, S, channel_amount=990)
+    captured_still_open = status_case("c2", 3, S)  # PROCESSING here
+    failed_we_booked = status_case("c3", S, F)
+    failed_still_open = status_case("c4", 7, F)  # UNKNOWN here
+    refund = status_case("c5", F, S, order_type=2)
+    store, correct, ledger = FakeStore(captured_we_failed, captured_still_open, failed_we_booked, failed_still_open, refund), \
+        FakeCorrect(), FakeLedger()
+    assert await recon.resolve_open_status(store, correct, ledger, "a") == 4
+    assert sorted(correct.calls) == [("ino_c1", True, 990), ("ino_c2", True, 1000), ("ino_c4", False, None)]
+    resolutions = {c.case_id: (c.state, c.resolution) for c in store.cases.values()}
+    assert resolutions == {"c1": (CaseState.AUTO_RESOLVED, "CAPTURE_TO_PAYMENT"), "c2": (CaseState.AUTO_RESOLVED, "CAPTURE_TO_PAYMENT"),
+                           "c3": (CaseState.AUTO_RESOLVED, "REVERSED_TO_SUSPENSE"), "c4": (CaseState.AUTO_RESOLVED, "FAILED_PER_CHANNEL"),
+                           "c5": (CaseState.OPEN, "")}  # money out: operations decide
+    # the receivable we booked for c3 is reversed: suspense → clearing, once
+    assert ledger.calls == [("recon:c3", -1000, "RECON_STATUS_MISMATCH")] and store.cases["c3"].booked
+    assert await recon.resolve_open_status(store, correct, ledger, "a") == 0 and len(correct.calls) == 3
+
+
+async def test_a_late_capture_is_corrected_at_once_but_a_late_fail_never_reverses_money_by_itself():
+    store, correct, ledger = FakeStore(), FakeCorrect(), FakeLedger()
+    failed = SimpleNamespace(state=6, type=1, amount=Money("EUR", 1000), settled_amount=None, channel_id="a", inst_order_id="ino_9",
+                             channel_reference="c9", context_id="ctx", payment_id="p", order_id="o")
+    done = await recon.watch(store, ledger, correct, failed, S, 1000)
+    assert done.state == CaseState.AUTO_RESOLVED and done.resolution == "CAPTURE_TO_PAYMENT"
+    assert correct.calls == [("ino_9", True, 1000)]
+    paid = SimpleNamespace(**{**vars(failed), "state": 5, "inst_order_id": "ino_8"})
+    waiting = await recon.watch(store, ledger, correct, paid, F, 1000)
+    assert waiting.state == CaseState.OPEN and not waiting.resolution and ledger.calls == [] and len(correct.calls) == 1
+    # near-real-time cases are not the statement's: a later run leaves them to operations
+    assert await recon.resolve_open_status(store, correct, ledger, "a") == 0
