@@ -335,5 +335,44 @@ class SqlLedgerRepository:
         _, sql, params = events.outbox_insert(TOPIC, event_type, payload)  # no pg_notify: see README, hot path
         await self.write(sql, params)
 
+    # Group commit (servers/ledger/group_commit.py): the kernel.idempotency rows of many
+    # requests, claimed and completed with one statement each; same table, same meaning.
+    async def claim_requests(self, method: str, claims: list[tuple[str, bytes, str]]) -> dict[str, tuple[bytes, bytes]]:
+        """Claims (request_id, hash, context_id)s (ids distinct), in id order so concurrent groups
+        queue on the keys without deadlocking; returns {request_id: (hash, response)} of the
+        ones an earlier transaction committed (a claim in flight blocks until it ends)."""
+        claims = sorted(claims)
+        inserted = {r[0] for r in await self._rows(
+            "INSERT INTO idempotency_keys (method, request_id, request_hash, context_id)"
+            " SELECT :m, r, h, c FROM unnest(CAST(:r AS TEXT[]), CAST(:h AS BYTEA[]), CAST(:c AS TEXT[])) AS v(r, h, c)"
+            " ORDER BY r ON CONFLICT DO NOTHING RETURNING request_id",
+            {"m": method, "r": [c[0] for c in claims], "h": [c[1] for c in claims], "c": [c[2] for c in claims]})}
+        taken = [c[0] for c in claims if c[0] not in inserted]
+        if not taken:
+            return {}
+        rows = await self._rows("SELECT request_id, request_hash, response FROM idempotency_keys"
+                                " WHERE method = :m AND request_id = ANY(:r)", {"m": method, "r": taken})
+        return {r.request_id: (bytes(r.request_hash), bytes(r.response)) for r in rows}
+
+    async def complete_requests(self, method: str, responses: dict[str, bytes], released: list[str]) -> None:
+        """Stores the responses of claimed requests; drops the claims of `released` ones (they
+        failed: as if their transaction had rolled back, a retry runs them again)."""
+        if responses:
+            await self.write("UPDATE idempotency_keys k SET response = v.b FROM unnest(CAST(:r AS TEXT[]), CAST(:b AS BYTEA[]))"
+                             " AS v(r, b) WHERE k.method = :m AND k.request_id = v.r RETURNING 1",
+                             {"m": method, "r": list(responses), "b": list(responses.values())},
+                             updates="idempotency_keys", expect=len(responses))
+        if released:
+            await self.write("DELETE FROM idempotency_keys WHERE method = :m AND request_id = ANY(:r) RETURNING 1",
+                             {"m": method, "r": released}, expect=len(released))
+
+    async def add_events(self, events_: list[tuple[str, str, dict[str, Any], str, str]]) -> None:
+        """Outbox rows (event_id, event_type, payload, context_id, trace_parent) in one INSERT."""
+        if events_:
+            await self.write(
+                "INSERT INTO outbox (event_id, topic, event_type, payload, context_id, trace_parent)"
+                " SELECT r->>0, :t, r->>1, r->2, r->>3, r->>4 FROM jsonb_array_elements(CAST(:rows AS JSONB)) r",
+                {"t": TOPIC, "rows": json.dumps([list(e) for e in events_])})
+
     async def verify(self) -> list[tuple[bool, str]]:
         return await run_checks(self.conn)

@@ -21,7 +21,7 @@ async def build(settings: Settings) -> ServiceApp:
     expiry = HoldExpiry(database, interval_ms=settings.hold_expiry_interval_ms)
     roll_up = RollUp(database, idle_interval_ms=settings.roll_up_interval_ms)
     return ServiceApp(
-        registrations=[Registration(ledger_service_pb2_grpc.add_LedgerServiceServicer_to_server, LedgerServicer(database), SERVICE)],
+        registrations=[Registration(ledger_service_pb2_grpc.add_LedgerServiceServicer_to_server, LedgerServicer(database, settings.group_commit_inflight), SERVICE)],
         workers=[relay.run, expiry.run, roll_up.run],
         closers=[redis.close, database.close],
     )

@@ -2,9 +2,11 @@
 repository's locks make it correct under any number of concurrent callers."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
+from servers.kernel.errors import PaymeshError
 from servers.kernel.ids import new_id
 from servers.kernel.money import Money
 from servers.ledger import errors, paging
@@ -112,6 +114,66 @@ async def create_transfers(repo: LedgerRepository, request_id: str, legs: list[L
     if posted:
         await repo.add_event(EVENT_POSTED, event_payload(posted))
     return stored
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One CreateTransfers request of a group (group_commit.py)."""
+    request_id: str
+    legs: list[Leg]
+    context_id: str
+
+
+async def create_transfers_group(repo: LedgerRepository, bookings: list[Booking]) -> list[list[Transfer] | PaymeshError]:
+    """Books many requests in the caller's ONE transaction, each all-or-nothing on its own: one
+    lock statement for the union of their accounts (the same lock plan as `book` over all
+    their changes), then each request checked in order against the running balances its
+    predecessors left; a request that fails is left out (its error is its outcome) and
+    changes nothing the others see. Exactly the result of booking them one after another,
+    in this order. Events are the caller's (one per request, in the request's context)."""
+    outcomes: list[list[Transfer] | PaymeshError | None] = [None] * len(bookings)
+    ids = sorted({a for b in bookings for leg in b.legs for a in (leg.debit_account_id, leg.credit_account_id)})
+    flags = await repo.account_flags(ids)
+    changes: dict[int, list[Change]] = {}
+    for i, b in enumerate(bookings):
+        try:
+            check_legs(flags, b.legs)
+            changes[i] = [c for leg in b.legs for c in leg_changes(leg)]
+        except PaymeshError as exc:
+            outcomes[i] = exc
+    every = [c for cs in changes.values() for c in cs]
+    exclusive = row_locked(flags, every)
+    used = {c.account_id for c in every}
+    running = await repo.lock_accounts(sorted(exclusive), sorted(used - exclusive))
+    booked: list[Change] = []
+    for i, cs in changes.items():
+        try:
+            missing = [c.account_id for c in cs if c.account_id not in running]
+            if missing:
+                raise errors.account_not_found(missing[0])
+            for account_id, (dp, cp, dq, cq) in check_changes(running, cs).items():
+                running[account_id] = dataclasses.replace(running[account_id], debits_posted=dp, credits_posted=cp,
+                                                          debits_pending=dq, credits_pending=cq)
+            booked += cs
+        except PaymeshError as exc:
+            outcomes[i] = exc
+    if booked:
+        deltas = net_deltas(booked)
+        await repo.apply_deltas({a: d for a, d in deltas.items() if a in exclusive},
+                                {a: d for a, d in deltas.items() if a not in exclusive})
+    now = await repo.now() if booked else None  # free: the lock statement read the clock
+    every_transfer: list[Transfer] = []
+    for i, b in enumerate(bookings):
+        if outcomes[i] is None:
+            outcomes[i] = [Transfer(transfer_id=new_id("txn"), request_id=b.request_id, leg_index=n, leg=leg,
+                                    state=TransferState.PENDING if leg.pending else TransferState.POSTED, context_id=b.context_id,
+                                    posted_amount=0 if leg.pending else leg.amount.amount_minor, timeout_time=timeout_time(leg, now))
+                           for n, leg in enumerate(b.legs)]
+            every_transfer += outcomes[i]
+    if every_transfer:  # one INSERT for the group; returned as stored (create_time = now)
+        stored = iter(await repo.insert_transfers(every_transfer))
+        outcomes = [[next(stored) for _ in o] if isinstance(o, list) else o for o in outcomes]
+    return outcomes  # type: ignore[return-value]
 
 
 async def resolve(repo: LedgerRepository, transfer_id: str, target: TransferState, amount: Money | None = None) -> Transfer:

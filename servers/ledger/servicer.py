@@ -13,6 +13,7 @@ from servers.kernel.money import Money
 from servers.ledger import handlers
 from servers.ledger.adapters import SqlLedgerRepository as Repo, snapshot
 from servers.ledger.domain import Account, AccountState, AccountType, Entry, Leg, OwnerType, Transfer, TransferState
+from servers.ledger.group_commit import METHOD, GroupCommit
 from servers.kernel.timestamps import to_timestamp as _ts
 
 
@@ -59,13 +60,21 @@ def leg(l: api.TransferLeg) -> Leg:
                l.ref.order_id, l.ref.payment_id, l.ref.refund_id, l.ref.settlement_batch_id)
 
 
+def _transfers_response(transfers: list[Transfer]) -> api.CreateTransfersResponse:
+    return api.CreateTransfersResponse(transfers=[transfer_pb(t) for t in transfers])
+
+
 def _amount(request) -> Money | None:
     return Money.from_proto(request.amount) if request.HasField("amount") else None
 
 
 class LedgerServicer(rpc.LedgerServiceServicer):
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, group_commit_inflight: int = 2):
+        """`group_commit_inflight`: concurrent CreateTransfers groups (group_commit.py); 0 books
+        every request in a transaction of its own."""
         self.db = db
+        self.group = GroupCommit(db, self._create_transfers, _transfers_response, group_commit_inflight) \
+            if group_commit_inflight > 0 else None
 
     async def _read(self, work):
         async with self.db.transaction() as conn:
@@ -124,12 +133,14 @@ class LedgerServicer(rpc.LedgerServiceServicer):
 
     async def CreateTransfers(self, request, context):
         legs = [leg(l) for l in request.legs]
+        return await (self.group.submit(request, legs) if self.group else self._create_transfers(request, legs))
 
+    async def _create_transfers(self, request, legs: list[Leg]) -> api.CreateTransfersResponse:
+        """One request in a transaction of its own (and the group's fallback)."""
         async def work(repo):
-            transfers = await handlers.create_transfers(repo, request.request_id, legs, current_context_id())
-            return api.CreateTransfersResponse(transfers=[transfer_pb(t) for t in transfers])
+            return _transfers_response(await handlers.create_transfers(repo, request.request_id, legs, current_context_id()))
 
-        return await self._book("CreateTransfers", request, api.CreateTransfersResponse, work)
+        return await self._book(METHOD, request, api.CreateTransfersResponse, work)
 
     async def PostPendingTransfer(self, request, context):
         async def work(repo):

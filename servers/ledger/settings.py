@@ -8,3 +8,4 @@ from servers.kernel.settings import CommonSettings
 class Settings(CommonSettings):
     hold_expiry_interval_ms: int = 1000
     roll_up_interval_ms: int = 500
+    group_commit_inflight: int = 2  # concurrent CreateTransfers groups; 0 = one transaction per request
