@@ -1,5 +1,7 @@
-"""Refunds the engine sends through a channel by itself: a duplicate payment with channel parts,
-a late capture (money parked in suspense), a resolved REVIEW. Crash-safe in three steps, each
+"""Refunds sent through a channel: a merchant's refund of a payment with channel parts (source
+REFUND, one row per paid instruction it is routed back to, `refund:<refund payment>:<seq>`), and
+the engine's own — a duplicate payment with channel parts, a late capture (money parked in
+suspense), a resolved REVIEW. Crash-safe in three steps, each
 safe to repeat (the request, the refund's channel event and the janitor all call `run`):
 
   1. the refund rows are recorded in the transaction that decides them        (PK refund_key)
@@ -15,7 +17,7 @@ import hashlib
 
 from servers.kernel.errors import Unavailable
 from servers.payment import errors
-from servers.payment.domain import ChannelRefund, Instruction, Payment
+from servers.payment.domain import ChannelRefund, Instruction, InstructionState, Payment, PaymentState, event_payload
 from servers.payment.ports import ChannelRefunder, LedgerPort, PaymentRepository, UnitOfWork
 
 
@@ -29,6 +31,33 @@ def for_instruction(payment: Payment, instruction: Instruction, key: str, source
     channel = instruction.channel_id if instruction.tool == "channel" else ""
     return ChannelRefund(key, payment.payment_id, source, channel_instruction_id(key), instruction.inst_order_id if channel else "",
                          channel, instruction.amount.currency_code, merchant_minor, suspense_minor, fee_back_minor)
+
+
+def merchant_refund_rows(original: Payment, refund_id: str, amount_minor: int, fee_back_minor: int,
+                         existing: list[ChannelRefund]) -> list[ChannelRefund] | None:
+    """A merchant refund routed back to the original tools: the paid instructions last first (a
+    combination's card part before its balance part), each at most what it paid net of the earlier
+    merchant refunds routed to it (failed ones give their room back); the fee share on the first row.
+    None when the instructions cannot take the amount (the caller's reservation makes that a bug)."""
+    used: dict[int, int] = {}
+    for r in existing:
+        if r.source == "REFUND" and r.state != "FAILED":
+            seq = int(r.refund_key.rsplit(":", 1)[1])
+            used[seq] = used.get(seq, 0) + r.merchant_minor
+    rows, left = [], amount_minor
+    for ins in reversed(original.instructions):
+        room = ins.amount.amount_minor - used.get(ins.seq, 0) if ins.state == InstructionState.SUCCEEDED else 0
+        take = min(room, left)
+        if take > 0:
+            rows.append(for_instruction(original, ins, f"refund:{refund_id}:{ins.seq}", "REFUND", take, 0,
+                                        0 if rows else fee_back_minor))
+            left -= take
+    return rows if left == 0 else None
+
+
+def refund_of(row: ChannelRefund) -> str:
+    """The merchant refund (a REFUND payment's id) a row belongs to; "" for the engine's own refunds."""
+    return row.refund_key.split(":")[1] if row.source == "REFUND" else ""
 
 
 async def on_event(repo: PaymentRepository, inst_order: dict) -> str | None:
@@ -70,6 +99,7 @@ async def _succeed(repo: PaymentRepository, payment: Payment, row: ChannelRefund
     if not await repo.set_refund(row.refund_key, row.state, "SUCCEEDED", ledger_transfer_ids=ids):
         return
     await repo.add_event("payment.channel_refunded", _payload(payment, row))
+    await _finish_merchant_refund(repo, payment, row)
     if row.source == "DUPLICATE" and all(r.state == "SUCCEEDED" for r in await repo.channel_refunds(payment.payment_id)
                                          if r.source == "DUPLICATE"):
         await repo.add_event("payment.duplicate_refunded", {**_payload(payment, row), "manual_refund": False})
@@ -78,6 +108,38 @@ async def _succeed(repo: PaymentRepository, payment: Payment, row: ChannelRefund
 async def _fail(repo: PaymentRepository, payment: Payment, row: ChannelRefund, expected: str, reason: str) -> None:
     if await repo.set_refund(row.refund_key, expected, "FAILED", failure_reason=reason or "CHANNEL_DECLINED"):
         await repo.add_event("payment.channel_refund_failed", {**_payload(payment, row), "failure_reason": reason})
+        await _finish_merchant_refund(repo, payment, row)
+
+
+async def _finish_merchant_refund(repo: PaymentRepository, payment: Payment, row: ChannelRefund) -> None:
+    """Once every row of a merchant refund is final, in the transaction of the last one: all
+    SUCCEEDED → the REFUND payment SUCCEEDED (`payment.refunded`: trade moves the order); a FAILED
+    row gives its amount back to the original's refundable balance, and the refund FAILS
+    (`payment.refund_failed`; PARTIALLY_REFUNDED when other rows moved money — their part stays refunded)."""
+    refund_id = refund_of(row)
+    if not refund_id:
+        return
+    rows = [r for r in await repo.channel_refunds(payment.payment_id) if refund_of(r) == refund_id]
+    if any(r.state not in ("SUCCEEDED", "FAILED") for r in rows):
+        return
+    refund_payment = await repo.get(refund_id)
+    if refund_payment is None or refund_payment.state != PaymentState.PROCESSING:
+        return
+    failed = [r for r in rows if r.state == "FAILED"]
+    ids = tuple(t for r in rows for t in r.ledger_transfer_ids)
+    if not failed:
+        if await repo.transition(refund_payment, PaymentState.SUCCEEDED, ledger_transfer_ids=ids) is None:
+            return
+        event = "payment.refunded"
+    else:
+        reason = "PARTIALLY_REFUNDED" if len(failed) < len(rows) else failed[0].failure_reason or "CHANNEL_DECLINED"
+        if await repo.transition(refund_payment, PaymentState.FAILED, ledger_transfer_ids=ids, failure_reason=reason) is None:
+            return
+        await repo.add_refunded(payment.payment_id, -sum(r.merchant_minor for r in failed))
+        event = "payment.refund_failed"
+    done = await repo.get(refund_id)
+    assert done is not None
+    await repo.add_event(event, event_payload(done))
 
 
 def _payload(payment: Payment, row: ChannelRefund) -> dict:

@@ -275,3 +275,13 @@ class ChannelRefund:
     @property
     def amount(self) -> Money:
         return Money(self.currency_code, self.merchant_minor + self.suspense_minor)
+
+
+def event_payload(p: Payment) -> dict:
+    """The payload of every payment event (outbox)."""
+    return {"payment_id": p.payment_id, "kind": p.kind.name, "order_id": p.order_id, "merchant_id": p.merchant_id,
+            "state": p.state.name, "amount_minor": p.amount.amount_minor, "currency_code": p.amount.currency_code,
+            "fee_minor": p.fee.amount_minor if p.fee else 0, "failure_reason": p.failure_reason,
+            "original_payment_id": p.original_payment_id, "ledger_transfer_ids": list(p.ledger_transfer_ids),
+            "captured_minor": p.captured_minor, "review_reason": p.review_reason, "duplicate_of": p.duplicate_of,
+            "review_resolution": p.review_resolution}

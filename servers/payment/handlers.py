@@ -19,7 +19,7 @@ from servers.kernel.money import Money
 from servers.payment import channel_refunds, errors, fees, late, review
 from servers.payment.domain import (FINAL, PAYOUT_TOOL, Instruction, InstructionState, MemberTransfer, Payment, PaymentKind,
                                     PaymentMethod, PaymentState, PayOrder, Refund, TopUp, Withdrawal, build_plan, check_transition,
-                                    review_of)
+                                    event_payload, review_of)
 from servers.payment.ports import LedgerPort, PaymentRepository, PaymentTool, UnitOfWork
 
 TOPIC = "payment"
@@ -325,22 +325,19 @@ _EVENT_PREFIX = {PaymentKind.TOP_UP: "topup_", PaymentKind.WITHDRAW: "withdrawal
 _OUTCOME = {PaymentState.SUCCEEDED: "succeeded", PaymentState.FAILED: "failed", PaymentState.REVIEW: "review"}
 
 
-def event_payload(p: Payment) -> dict:
-    return {"payment_id": p.payment_id, "kind": p.kind.name, "order_id": p.order_id, "merchant_id": p.merchant_id,
-            "state": p.state.name, "amount_minor": p.amount.amount_minor, "currency_code": p.amount.currency_code,
-            "fee_minor": p.fee.amount_minor if p.fee else 0, "failure_reason": p.failure_reason,
-            "original_payment_id": p.original_payment_id, "ledger_transfer_ids": list(p.ledger_transfer_ids),
-            "captured_minor": p.captured_minor, "review_reason": p.review_reason, "duplicate_of": p.duplicate_of,
-            "review_resolution": p.review_resolution}
-
-
-async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund, event: str = "payment.refunded") -> Payment:
-    """Refunds back through the original tools (balance only until channel refunds land). The
-    refundable amount is reserved on the original payment in the same transaction that records
-    the refund, so concurrent refunds can never exceed what was paid."""
+async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund, event: str = "payment.refunded", refunder=None) -> Payment:
+    """Refunds back through the original tools. The refundable amount is reserved on the original
+    payment in the same transaction that records the refund, so concurrent refunds can never exceed
+    what was paid. A balance-only payment is refunded wallet-side at once; one with channel parts
+    gets its rows routed back per instruction (channel_refunds.merchant_refund_rows), recorded in
+    that same transaction, and completes when the channel confirms (the REFUND order's event)."""
     refund_payment = await uow(lambda repo: _record_refund(repo, cmd))
     if refund_payment.state in FINAL:
         return refund_payment
+    original = await get_payment(uow, refund_payment.original_payment_id)
+    if any(i.tool != "balance" for i in original.instructions):
+        await channel_refunds.run(uow, refunder, ledger, original)
+        return await get_payment(uow, refund_payment.payment_id)
     try:
         ids = await ledger.refund_to_wallet(refund_payment)
     except errors.Declined as declined:
@@ -369,8 +366,6 @@ async def _record_refund(repo: PaymentRepository, cmd: Refund) -> Payment:
         raise errors.not_refundable(original.payment_id, f"{original.kind.name} {original.state.name}")
     if cmd.amount.currency_code != original.amount.currency_code:
         raise errors.refund_exceeds_paid(original.payment_id, original.refundable.amount_minor)
-    if any(i.tool != "balance" for i in original.instructions):
-        raise errors.method_not_supported("refund through a channel")
     fee_back = fees.refund_fee(original.fee or Money.zero(cmd.amount.currency_code), original.amount, cmd.amount,
                                Money(cmd.amount.currency_code, original.refunded_minor))
     reserved = await repo.add_refunded(original.payment_id, cmd.amount.amount_minor)
@@ -380,7 +375,13 @@ async def _record_refund(repo: PaymentRepository, cmd: Refund) -> Payment:
                              merchant_id=original.merchant_id, payer_member_id=original.payer_member_id, amount=cmd.amount,
                              method=original.method, state=PaymentState.PROCESSING, context_id=cmd.context_id, fee=fee_back,
                              fee_plan_version=original.fee_plan_version, original_payment_id=original.payment_id)
-    return await _insert(repo, refund_payment, cmd.request_hash)
+    stored = await _insert(repo, refund_payment, cmd.request_hash)
+    if stored is refund_payment and any(i.tool != "balance" for i in original.instructions):
+        rows = channel_refunds.merchant_refund_rows(original, stored.payment_id, cmd.amount.amount_minor, fee_back.amount_minor,
+                                                    await repo.channel_refunds(original.payment_id))
+        assert rows is not None, "the reservation admitted more than the instructions paid"
+        await repo.record_refunds(rows)
+    return stored
 
 
 async def member_transfer(uow: UnitOfWork, ledger: LedgerPort, cmd: MemberTransfer) -> Payment:

@@ -94,7 +94,7 @@ class PaymentServicer(rpc.PaymentServiceServicer):
     async def CreateRefund(self, request, context):
         cmd = Refund(request.request_id, request_hash(request), request.payment_id, Money.from_proto(request.amount), request.reason,
                      current_context_id())
-        return api.CreateRefundResponse(refund=payment_pb(await handlers.refund(self.uow, self.ledger, cmd)))
+        return api.CreateRefundResponse(refund=payment_pb(await handlers.refund(self.uow, self.ledger, cmd, refunder=handlers.refunder_of(self.tools))))
 
     async def CreateTopUp(self, request, context):
         cmd = TopUp(request.request_id, request_hash(request), request.member_id, Money.from_proto(request.amount),

@@ -61,3 +61,26 @@ def test_a_card_part_without_a_card_is_a_clear_400(rest, ids):
     r = rest.post("/v1/payments", json={"request_id": ids("r"), "order_id": "ord_x", "merchant_id": "m1", "payer_member_id": "mem1",
                                        "amount": _money(100), "method": "PAYMENT_METHOD_CARD_NON_3DS"})
     assert r.status_code == 400 and r.json()["details"][0]["reason"] == "CARD_REQUIRED"
+
+
+async def test_a_card_payment_is_refunded_through_the_channel_in_parts(rest, ids, merchant):
+    from tests.e2e.conftest import eventually, transfers_of
+
+    paid = await _final(rest, _pay(rest, ids, merchant, ids("mem"), 1_000)["paymentId"])
+    assert paid["state"] == "PAYMENT_STATE_SUCCEEDED"
+    refunds = [rest.post(f"/v1/payments/{paid['paymentId']}/refunds", json={"request_id": ids("rf"), "amount": _money(n)})
+               for n in (300, 700)]
+    assert all(r.status_code == 200 for r in refunds), [r.text for r in refunds]
+
+    async def settled():
+        states = [rest.get(f"/v1/payments/{r.json()['refund']['paymentId']}").json()["payment"]["state"] for r in refunds]
+        return states if all(s != "PAYMENT_STATE_PROCESSING" for s in states) else None
+    assert await eventually(settled, 30) == ["PAYMENT_STATE_SUCCEEDED"] * 2
+    over = rest.post(f"/v1/payments/{paid['paymentId']}/refunds", json={"request_id": ids("rf"), "amount": _money(1)})
+    assert over.status_code == 400 and "REFUND_EXCEEDS_PAID" in over.text
+    payment = rest.get(f"/v1/payments/{paid['paymentId']}").json()["payment"]
+    assert sorted((r["source"], r["state"], r["amount"]["amountMinor"]) for r in payment["channelRefunds"]) == [
+        ("REFUND", "SUCCEEDED", "300"), ("REFUND", "SUCCEEDED", "700")]
+    booked = sorted((t["businessCode"], t["amount"]["amountMinor"]) for t in transfers_of(rest, paid["paymentId"]))
+    assert ("REFUND", "300") in booked and ("REFUND", "700") in booked  # merchant pending → channel clearing
+    assert rest.post("/v1/ledger:verify", json={}).json()["ok"]

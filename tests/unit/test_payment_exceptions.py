@@ -7,7 +7,7 @@ import pytest
 from servers.kernel.errors import FailedPrecondition, FieldViolation, InvalidArgument, Unavailable
 from servers.kernel.money import Money
 from servers.payment import errors, handlers, review
-from servers.payment.domain import CardRef, PaymentMethod, PaymentState, PayOrder
+from servers.payment.domain import CardRef, PaymentMethod, PaymentState, PayOrder, Refund
 from tests.unit.fakes import FakeLedger, FakePaymentRepo, FakeTool
 
 CARD, B = PaymentMethod.CARD_3DS, PaymentMethod.BALANCE
@@ -313,3 +313,53 @@ async def test_a_channel_or_ledger_outage_leaves_the_refund_for_the_janitor():
     after = await _refund_verdict(repo, ledger, tools, sent, sent.channel_refunds[0].refund_key)
     assert after.channel_refunds[0].state == "SUBMITTED" and held.payment_id in await repo.waiting_payments(10)
     assert (await handlers.resume(repo, tools, ledger, held.payment_id)).channel_refunds[0].state == "SUCCEEDED"
+
+
+def _refund_cmd(request_id: str, payment_id: str, amount: int) -> Refund:
+    return Refund(request_id, request_id.encode(), payment_id, Money("EUR", amount), "customer return", "ctx")
+
+
+async def _paid_combination(repo, ledger, tools):
+    """400 from the wallet + 600 by card, the card captured."""
+    cmd = PayOrder("c1", b"c1", "ord_1", "m1", "mem1", Money("EUR", 1000), CARD, "ctx",
+                   ((B, Money("EUR", 400)), (CARD, Money("EUR", 600))), CARD_REF)
+    started = await handlers.pay_order(repo, tools, ledger, cmd, RULES)
+    card = next(i for i in started.instructions if i.tool == "channel")
+    paid = await handlers.resume(repo, tools, ledger, await handlers.on_channel_event(repo, _event(card.instruction_id)))
+    assert paid.state == PaymentState.SUCCEEDED
+    return paid
+
+
+async def test_a_merchant_refund_of_a_card_payment_goes_back_through_the_channel_card_part_first():
+    repo, ledger, tools = engine()
+    paid = await _paid_combination(repo, ledger, tools)
+    refunder = handlers.refunder_of(tools)
+    first = await handlers.refund(repo, ledger, _refund_cmd("r1", paid.payment_id, 700), refunder=refunder)
+    assert first.state == PaymentState.PROCESSING  # the card part waits for the channel
+    rows = {r.refund_key: r for r in (await handlers.get_payment(repo, paid.payment_id)).channel_refunds}
+    assert {k: (r.channel_id != "", r.merchant_minor, r.state) for k, r in rows.items()} == {
+        f"refund:{first.payment_id}:1": (True, 600, "SUBMITTED"), f"refund:{first.payment_id}:0": (False, 100, "SUCCEEDED")}
+    assert tools["channel"].refunds == {f"refund:{first.payment_id}:1": (paid.instructions[1].inst_order_id, 600)}
+    await _refund_verdict(repo, ledger, tools, await handlers.get_payment(repo, paid.payment_id), f"refund:{first.payment_id}:1")
+    assert (await handlers.get_payment(repo, first.payment_id)).state == PaymentState.SUCCEEDED
+    assert [e for e, _ in repo.events].count("payment.refunded") == 1
+    # the card part is spent: the rest goes to the wallet, and nothing beyond what was paid
+    second = await handlers.refund(repo, ledger, _refund_cmd("r2", paid.payment_id, 300), refunder=refunder)
+    assert second.state == PaymentState.SUCCEEDED
+    with pytest.raises(FailedPrecondition, match="left to refund"):
+        await handlers.refund(repo, ledger, _refund_cmd("r3", paid.payment_id, 1), refunder=refunder)
+    again = await handlers.refund(repo, ledger, _refund_cmd("r1", paid.payment_id, 700), refunder=refunder)
+    assert again.payment_id == first.payment_id and again.state == PaymentState.SUCCEEDED  # idempotent on request_id
+
+
+async def test_a_declined_card_refund_fails_and_gives_the_amount_back_to_refund():
+    repo, ledger, tools = engine()
+    paid = await _paid_combination(repo, ledger, tools)
+    refunder = handlers.refunder_of(tools)
+    first = await handlers.refund(repo, ledger, _refund_cmd("r1", paid.payment_id, 600), refunder=refunder)
+    await _refund_verdict(repo, ledger, tools, await handlers.get_payment(repo, paid.payment_id), f"refund:{first.payment_id}:1", "FAIL")
+    failed = await handlers.get_payment(repo, first.payment_id)
+    assert failed.state == PaymentState.FAILED and (await handlers.get_payment(repo, paid.payment_id)).refunded_minor == 0
+    retry = await handlers.refund(repo, ledger, _refund_cmd("r2", paid.payment_id, 600), refunder=refunder)
+    rows = [r for r in (await handlers.get_payment(repo, paid.payment_id)).channel_refunds if r.refund_key.startswith(f"refund:{retry.payment_id}:")]
+    assert [(r.merchant_minor, r.channel_id != "") for r in rows] == [(600, True)]  # the failed row gave its room back
