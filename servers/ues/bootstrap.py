@@ -7,7 +7,7 @@ from pathlib import Path
 from paymesh.ues.v1 import ues_service_pb2, ues_service_pb2_grpc as rpc
 from servers.kernel import cache as kcache, db as kdb
 from servers.kernel.server import Registration, ServiceApp
-from servers.ues.adapters import SqlVault
+from servers.ues.adapters import DirectVault, SqlVault, direct_pool
 from servers.ues.admin import Admin
 from servers.ues.admin_servicer import UesAdminServicer
 from servers.ues.handlers import Limits, Ues
@@ -29,6 +29,7 @@ def key_source(settings: Settings) -> KeySource:
 
 async def build_core(settings: Settings) -> tuple[Ues, Admin, kdb.Database, kcache.AppRedis]:
     database = await kdb.connect(settings.database_url.reveal(), settings.db_schema, Path(__file__).parent / "migrations", settings.db_pool_size)
+    pool = await direct_pool(settings.database_url.reveal(), settings.db_schema, settings.db_pool_size)  # the request path
     redis = kcache.connect(settings.redis_url.reveal(), settings.db_schema)
     ring = KeyRing(key_source(settings), [])
 
@@ -39,14 +40,11 @@ async def build_core(settings: Settings) -> tuple[Ues, Admin, kdb.Database, kcac
     async def tx(work):
         return await database.run_in_transaction(lambda conn: work(SqlVault(conn)))
 
-    async def audit_insert(rows):  # one autocommitted multi-row INSERT per group-commit batch
-        return await database.run_in_transaction(lambda conn: SqlVault(conn).insert_audit(rows, standalone=True))
-
     limits = Limits(settings.temp_ttl_seconds, settings.temp_ttl_max_seconds,
                     Purpose.RSA if settings.wrap_purpose == "rsa" else Purpose.RECORD_WRAPPING, settings.audit_batch_max,
                     settings.audit_linger_ms)
     ues = Ues(ring, Registry(settings.extra_data_types, settings.access_policies), tx, RedisTempStore(redis),
-              RedisPlainCache(redis, min(settings.cache_ttl_seconds, settings.cache_ttl_max_seconds), is_live), limits, audit_insert)
+              RedisPlainCache(redis, min(settings.cache_ttl_seconds, settings.cache_ttl_max_seconds), is_live), limits, DirectVault(pool))
     admin = Admin(ues, database, settings.rewrap_batch_size)
     await admin.bootstrap_keys()
     return ues, admin, database, redis
@@ -61,5 +59,5 @@ async def build(settings: Settings) -> ServiceApp:
                          SERVICES["UesAdminService"].full_name),
         ],
         workers=[lambda: admin.refresher(settings.registry_refresh_seconds), lambda: admin.job_watcher(5.0)],
-        closers=[admin.close, ues.audit.close, redis.close, database.close],
+        closers=[admin.close, ues.audit.close, redis.close, ues.direct.pool.close, database.close],
     )

@@ -174,8 +174,8 @@ class CacheCipher:
     def __init__(self) -> None:
         self._aead = AESGCM(AESGCM.generate_key(256))
 
-    def seal(self, ticket: str, key_id: str, data_type: str, plain: str) -> bytes:
-        nonce = os.urandom(NONCE)
+    def seal(self, ticket: str, key_id: str, data_type: str, plain: str, rand: Random = os.urandom) -> bytes:
+        nonce = rand(NONCE)
         head = key_id.encode() + b"\x00" + data_type.encode()
         aad = b"|".join((_V, b"cache", ticket.encode(), head))
         return head + b"\x00" + nonce + self._aead.encrypt(nonce, plain.encode("utf-8"), aad)

@@ -68,11 +68,19 @@ def audit(caller: Caller, action: int, ticket: str = "", data_type: str = "", er
 
 class Ues:
     def __init__(self, ring: KeyRing, registry: Registry, tx: Tx, temp: TempStore, cache: PlainCache, limits: Limits,
-                 audit_insert: Callable[[list[AuditEntry]], Awaitable[None]] | None = None):
+                 direct: Vault | None = None):
+        """`tx` runs work in a transaction; `direct` (adapters.DirectVault), when given, runs the
+        one-statement steps of the request path (record insert without an idempotency key, record
+        reads, audit batches) as single autocommitted statements: one round trip each."""
         self.ring, self.registry, self.tx, self.temp, self.cache, self.limits = ring, registry, tx, temp, cache, limits
+        self.direct = direct
         # group commit: concurrent reads share one audit transaction (servers/ues/audit.py)
-        self.audit = AuditBatcher(audit_insert or (lambda rows: self.tx(lambda v: v.insert_audit(rows))), limits.audit_batch_max,
-                                  limits.audit_linger_ms / 1000)
+        self.audit = AuditBatcher(self._insert_audit, limits.audit_batch_max, limits.audit_linger_ms / 1000)
+
+    async def _insert_audit(self, rows: list[AuditEntry]) -> None:
+        if self.direct is not None:
+            return await self.direct.insert_audit(rows)
+        return await self.tx(lambda v: v.insert_audit(rows))
 
     # ------------------------------------------------------------ sealing
     def seal(self, caller: Caller, item: SaveItem, prefix: str = "", rand: crypto.Random = os.urandom) -> tuple[Record, int]:
@@ -123,7 +131,8 @@ class Ues:
         `vault`, the caller's transaction, when given), temporary ones to Redis."""
         results: list[Record | PaymeshError] = []
         sealed: list[tuple[Record, int]] = []
-        rand = crypto.RandomPool(RANDOM_PER_SEAL * len(items)) if len(items) > 1 else os.urandom
+        per_item = RANDOM_PER_SEAL + (crypto.NONCE if cache else 0)  # + the cache entry's nonce
+        rand = crypto.RandomPool(per_item * len(items)) if len(items) > 1 else os.urandom
         for i, item in enumerate(items):
             try:
                 if batch and item.type == TicketType.LARGE:
@@ -138,13 +147,15 @@ class Ues:
         if persistent:
             if vault is not None:
                 await vault.insert_records(persistent)
+            elif self.direct is not None:  # one statement: atomic and durable on its own
+                await self.direct.insert_records(persistent)
             else:
                 await self.tx(lambda v: v.insert_records(persistent))
         await self.temp.put_many([(r, ttl) for r, ttl in sealed if r.type == TicketType.TEMPORARY])
         if cache:
             entries = [(r.ticket, r.key_id, r.data_type, item.plain) for item, r in zip(items, results)
                        if isinstance(r, Record) and r.type != TicketType.TEMPORARY]
-            await self.cache.put_many(entries)
+            await self.cache.put_many(entries, rand)
         return results
 
     # ------------------------------------------------------------ reading
@@ -170,7 +181,8 @@ class Ues:
         persistent = [t for t in tickets if t.startswith("P")]
         found = await self.temp.get_many(temps) if temps else {}
         if persistent:
-            found.update(await self.tx(lambda v: v.get_records(persistent)))
+            found.update(await self.direct.get_records(persistent) if self.direct is not None
+                         else await self.tx(lambda v: v.get_records(persistent)))
         return found
 
     async def read(self, caller: Caller, tickets: list[str], use_cache: bool = False) -> ReadResult:
@@ -179,7 +191,8 @@ class Ues:
         wanted = list(dict.fromkeys(tickets))
         result = ReadResult({}, {}, {})
         trail: list[AuditEntry] = []
-        rand = crypto.RandomPool(RANDOM_PER_AUDIT * len(wanted)) if len(wanted) > 1 else os.urandom
+        per_ticket = RANDOM_PER_AUDIT + (crypto.NONCE if use_cache else 0)
+        rand = crypto.RandomPool(per_ticket * len(wanted)) if len(wanted) > 1 else os.urandom
 
         def fail(ticket: str, data_type: str, exc: PaymeshError) -> None:
             result.errors[ticket] = exc
@@ -225,7 +238,7 @@ class Ues:
             if use_cache and record.type != TicketType.TEMPORARY:
                 fill.append((record.ticket, record.key_id, record.data_type, plain))
         await self.audit.write(trail)
-        await self.cache.put_many(fill)
+        await self.cache.put_many(fill, rand)
         return result
 
     async def read_one(self, caller: Caller, ticket: str, use_cache: bool = False) -> tuple[str, Record | None]:

@@ -55,22 +55,22 @@ class Vault(Protocol):
 class TempStore(Protocol):
     """Temporary tickets (Redis): sealed records with a TTL; single-use ones are read once."""
 
-    async def put_many(self, records: list[tuple[Record, int]]) -> None: ...
+    async def put_many(self, records: list[tuple[Record, int]]) -> None:
+        """(record, ttl seconds) pairs; never overwrites a ticket."""
 
-    async def take_many(self, tickets: list[str]) -> dict[str, Record]:
-        """Reads the records; single-use ones are deleted atomically by the read."""
+    async def get_many(self, tickets: list[str]) -> dict[str, Record]: ...
 
-    async def peek(self, ticket: str) -> Record | None: ...
-
-    async def delete(self, ticket: str) -> None: ...
+    async def consume(self, tickets: list[str]) -> set[str]:
+        """Deletes single-use tickets; returns those this caller deleted (the only ones it may read)."""
 
 
 class PlainCache(Protocol):
     """WithCache: plaintexts sealed with a process-memory key, bounded TTL."""
 
-    async def get_many(self, tickets: list[str]) -> dict[str, str]: ...
+    async def get_many(self, tickets: list[str]) -> dict[str, tuple[str, str]]:
+        """ticket → (data_type, plaintext) for live entries."""
 
-    async def put_many(self, entries: list[tuple[str, str, str]]) -> None:
-        """(ticket, key_id, plaintext) triples."""
+    async def put_many(self, entries: list[tuple[str, str, str, str]], rand=None) -> None:
+        """(ticket, key_id, data_type, plaintext) entries; `rand`: the batch's randomness."""
 
     async def drop_key(self, key_id: str) -> int: ...

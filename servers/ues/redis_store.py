@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from servers.kernel.cache import AppRedis
-from servers.ues.crypto import CacheCipher
+from servers.ues.crypto import CacheCipher, Random
 from servers.ues.domain import Record, TicketType
 
 
@@ -32,17 +33,15 @@ def _load(ticket: str, raw: bytes) -> Record:
 class RedisTempStore:
     def __init__(self, redis: AppRedis):
         self.redis = redis
+        self._put = redis.client.register_script(_TEMP_PUT)
 
     def _key(self, ticket: str) -> str:
         return self.redis.key("tmp", ticket)
 
     async def put_many(self, records: list[tuple[Record, int]]) -> None:
-        if not records:
-            return
-        async with self.redis.client.pipeline(transaction=False) as pipe:
-            for record, ttl in records:
-                pipe.set(self._key(record.ticket), _dump(record, ttl), ex=max(int(ttl), 1), nx=True)
-            await pipe.execute()
+        if records:  # one script call, however many records (see RedisPlainCache.put_many)
+            await self._put(keys=[self._key(r.ticket) for r, _ in records],
+                            args=[_dump(r, ttl) for r, ttl in records] + [max(int(ttl), 1) for _, ttl in records])
 
     async def get_many(self, tickets: list[str]) -> dict[str, Record]:
         if not tickets:
@@ -65,10 +64,34 @@ class RedisTempStore:
         await self.redis.delete(self._key(ticket))
 
 
+# KEYS: n entry keys, then the per-key-version index sets. ARGV: ttl, n, index ttl, n sealed
+# values, n tickets, n index positions (1-based). Entries and their index membership in one step.
+_CACHE_PUT = """
+local ttl, n, ittl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+for i = 1, n do
+  redis.call('SET', KEYS[i], ARGV[3 + i], 'EX', ttl)
+  redis.call('SADD', KEYS[n + tonumber(ARGV[3 + 2 * n + i])], ARGV[3 + n + i])
+end
+for j = n + 1, #KEYS do
+  redis.call('EXPIRE', KEYS[j], ittl)
+end
+return n
+"""
+
+# KEYS: n ticket keys. ARGV: n values, n TTLs. SET NX EX each (a ticket is never overwritten).
+_TEMP_PUT = """
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[i], 'EX', ARGV[#KEYS + i], 'NX')
+end
+return #KEYS
+"""
+
+
 class RedisPlainCache:
     def __init__(self, redis: AppRedis, ttl_seconds: int, is_live: Callable[[str], bool]):
         self.redis, self.ttl, self.is_live = redis, ttl_seconds, is_live
         self.cipher = CacheCipher()
+        self._put = redis.client.register_script(_CACHE_PUT)
 
     def _key(self, ticket: str) -> str:
         return self.redis.key("pc", ticket)
@@ -87,17 +110,17 @@ class RedisPlainCache:
                 out[ticket] = (opened[1], opened[2])
         return out
 
-    async def put_many(self, entries: list[tuple[str, str, str, str]]) -> None:
-        """(ticket, key_id, data_type, plaintext) entries."""
+    async def put_many(self, entries: list[tuple[str, str, str, str]], rand: Random = os.urandom) -> None:
+        """(ticket, key_id, data_type, plaintext) entries, all in ONE script call: a 1,000-entry
+        pipeline costs redis-py ~15 ms of CPU building and parsing 2,000 replies."""
         if not entries:
             return
-        async with self.redis.client.pipeline(transaction=False) as pipe:
-            for ticket, key_id, data_type, plain in entries:
-                pipe.set(self._key(ticket), self.cipher.seal(ticket, key_id, data_type, plain), ex=self.ttl)
-            for key_id in {e[1] for e in entries}:
-                pipe.sadd(self._index(key_id), *[e[0] for e in entries if e[1] == key_id])
-                pipe.expire(self._index(key_id), self.ttl + 60)
-            await pipe.execute()
+        indexes = list(dict.fromkeys(key_id for _, key_id, _, _ in entries))
+        position = {key_id: i + 1 for i, key_id in enumerate(indexes)}
+        await self._put(keys=[self._key(t) for t, _, _, _ in entries] + [self._index(k) for k in indexes],
+                        args=[self.ttl, len(entries), self.ttl + 60]
+                        + [self.cipher.seal(t, k, dt, plain, rand) for t, k, dt, plain in entries]
+                        + [t for t, _, _, _ in entries] + [position[k] for _, k, _, _ in entries])
 
     async def drop(self, tickets: list[str]) -> None:
         if tickets:

@@ -55,7 +55,7 @@ class FakeCache:
     async def get_many(self, tickets):
         return {t: self.items[t] for t in tickets if t in self.items}
 
-    async def put_many(self, entries):
+    async def put_many(self, entries, rand=None):
         self.items.update({t: (dt, p) for t, _k, dt, p in entries})
 
     async def drop_key(self, key_id):
