@@ -51,6 +51,12 @@ class _Request:
     future: asyncio.Future = field(repr=False)
 
 
+def _retrieved(future: asyncio.Future) -> None:
+    """Marks an outcome seen: a caller that gave up (deadline) leaves its error unread."""
+    if not future.cancelled():
+        future.exception()
+
+
 class GroupCommit:
     def __init__(self, db: Database, single: Single, to_response: ToResponse, inflight_max: int = 2,
                  requests_max: int = 512, legs_max: int = 4000):
@@ -63,6 +69,7 @@ class GroupCommit:
 
     async def submit(self, request: api.CreateTransfersRequest, legs: list[Leg]) -> api.CreateTransfersResponse:
         future = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieved)
         self._queue.append(_Request(request, legs, idempotency.request_hash(request), contextvars.copy_context(), future))
         if self._inflight < self.inflight_max:
             self._inflight += 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 
 from servers.kernel.errors import FailedPrecondition, NotFound, PaymeshError
 from servers.kernel.money import Money
