@@ -1,6 +1,7 @@
 """Ledger benchmark on real PostgreSQL (durable: fsync and synchronous commit on, unless --pg-fast).
 
-    python bench/ledger.py [--seconds 6] [--concurrency 4] [--hot-concurrency 128] [--pg-fast] [--port-base 33500]
+    python bench/ledger.py [--seconds 6] [--concurrency 4] [--hot-concurrency 128] [--group-commit-inflight 2]
+                              [--pg-fast] [--port-base 33500]
 
 Starts its own PostgreSQL (port base 33500 unless --port-base, data in .paymesh-bench-ledger/) and drives the
 LedgerServicer in-process (idempotency, validation-free proto translation, SQL; no network
@@ -98,7 +99,7 @@ async def bench(args) -> dict:
     env = {"PAYMESH_PORT_BASE": str(args.port_base)}
     url = local_defaults(env)["database_url"].reveal()
     db = await kdb.connect(url, "ledger_bench", ROOT / "servers" / "ledger" / "migrations", pool_size=args.concurrency)
-    ledger = LedgerServicer(db, group_commit_inflight=0 if args.no_group_commit else 2)
+    ledger = LedgerServicer(db, group_commit_inflight=args.group_commit_inflight)
     alone = LedgerServicer(db, group_commit_inflight=0)  # the baseline: one transaction per request
     roll_up = RollUp(db)
     stop = asyncio.Event()
@@ -196,7 +197,7 @@ async def bench(args) -> dict:
             "hold_post_pairs_per_s": figures["hold → post pairs/s"],
             "hot_account_credits_per_s": hot_s, "baseline_row_lock_credits_per_s": cold_s,
             "hot_vs_baseline": round(hot_s / cold_s, 2) if cold_s else None,
-            "group_commit": not args.no_group_commit,
+            "group_commit_inflight": args.group_commit_inflight,
             "row_lock_no_group_commit_credits_per_s": figures[f"credits/s to one account, row lock, no group commit ×{n}"],
             "hot_no_group_commit_credits_per_s": alone_s, "hot_vs_no_group_commit": round(hot_s / alone_s, 2) if alone_s else None,
             "cpu_ms_per_hot_credit_no_group_commit": cpu_ms[alone_name],
@@ -209,13 +210,15 @@ async def bench(args) -> dict:
 
 
 def main() -> None:
+    from servers.ledger.settings import Settings
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--hot-concurrency", type=int, default=128, help="concurrent requesters crediting the one account")
     parser.add_argument("--port-base", type=int, default=PORT_BASE, help="PostgreSQL's port base (a free one per engineer)")
-    parser.add_argument("--no-group-commit", action="store_true",
-                        help="every CreateTransfers in a transaction of its own (the path before group commit)")
+    parser.add_argument("--group-commit-inflight", type=int, default=Settings.group_commit_inflight,
+                        help="concurrent CreateTransfers groups; 0 = every request in a transaction of its own (before group commit)")
     parser.add_argument("--pg-fast", action="store_true", help="fsync off (the test tiers' setting): the CPU-bound ceiling")
     args = parser.parse_args()
     from servers.stack import components, runner

@@ -59,7 +59,7 @@ def _retrieved(future: asyncio.Future) -> None:
 
 class GroupCommit:
     def __init__(self, db: Database, single: Single, to_response: ToResponse, inflight_max: int = 2,
-                 requests_max: int = 512, legs_max: int = 4000):
+                 requests_max: int = 256, legs_max: int = 256):
         self.db, self.single, self.to_response = db, single, to_response
         self.inflight_max, self.requests_max, self.legs_max = inflight_max, requests_max, legs_max
         self._queue: deque[_Request] = deque()
@@ -80,8 +80,11 @@ class GroupCommit:
 
     def _take(self) -> list[_Request]:
         group, ids, later, legs = [], set(), [], 0
-        while self._queue and len(group) < self.requests_max and legs < self.legs_max:
-            r = self._queue.popleft()
+        while self._queue and len(group) < self.requests_max:
+            r = self._queue[0]
+            if group and legs + len(r.legs) > self.legs_max:
+                break  # big batches are already amortized: they fill groups that run side by side
+            self._queue.popleft()
             if r.request.request_id in ids:
                 later.append(r)  # a duplicate id: next group, after this one committed
                 continue
