@@ -98,3 +98,22 @@ async def test_decrypt_fails_without_plaintext_when_its_audit_insert_fails(ues):
     ues.vault.insert_audit = broken
     with pytest.raises(ConnectionError):
         await ues.read_one(CALLER, record.ticket)
+
+
+async def test_a_lone_write_commits_in_its_own_task_and_later_ones_queue_behind_it():
+    tasks: list = []
+    gate = asyncio.Event()
+
+    async def insert(rows):
+        tasks.append(asyncio.current_task())
+        await gate.wait()
+
+    batcher = AuditBatcher(insert)
+    lone = asyncio.create_task(batcher.write([entry(1)]))
+    await asyncio.sleep(0)
+    queued = [asyncio.create_task(batcher.write([entry(i)])) for i in range(2, 6)]
+    await asyncio.sleep(0.01)
+    assert tasks == [lone] and not any(t.done() for t in queued)  # no task hop for the lone read
+    gate.set()
+    await asyncio.gather(lone, *queued)
+    assert len(tasks) == 2 and batcher.batches == 2  # the four queued rows: one more transaction
