@@ -9,6 +9,11 @@ Starts PostgreSQL, Redis and `python -m servers.ues` (port base 36700, data in
   2. batch tokenize (BatchEncrypt, `--batch` fields per call) and detokenize (BatchDecrypt),
      with and without the plaintext cache (BatchEncryptWithCache / BatchDecryptWithCache)
   3. single-call latency p50/p99 of Encrypt, Decrypt, DecryptWithCache (sequential calls)
+  4. the floors of a single call, in the same run: a trivial RPC (gRPC health check through the
+     same channel and server) and one durable PostgreSQL commit (1-row INSERT, synchronous_commit
+     on: the WAL fsync every Encrypt and every audited Decrypt waits for)
+Every row also gives the UES server's CPU time per call (from /proc; robust when the machine
+is shared, unlike wall-clock figures).
 Target (issue): batch ≥ 20,000 fields/s each way on 2 cores; single-call p99 ≤ 2 ms.
 Prints a table and ends with one JSON line.
 """
@@ -52,6 +57,19 @@ def raw_loop(seconds: float) -> tuple[float, float]:
     return enc, len(sealed) / (time.perf_counter() - started)
 
 
+class ServerCpu:
+    """CPU seconds (user + system) the UES server process used, from /proc/<pid>/stat."""
+
+    def __init__(self, pid: int | None):
+        self.pid, self.tick = pid, os.sysconf("SC_CLK_TCK")
+
+    def __call__(self) -> float:
+        if self.pid is None:
+            return 0.0
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / self.tick
+
+
 async def throughput(seconds: float, concurrency: int, op) -> float:
     done, deadline = 0, time.perf_counter() + seconds
 
@@ -66,6 +84,8 @@ async def throughput(seconds: float, concurrency: int, op) -> float:
 
 
 async def latency(calls: int, op) -> tuple[float, float]:
+    for _ in range(min(50, calls)):  # warm up (connections, prepared statements)
+        await op()
     samples = []
     for _ in range(calls):
         t0 = time.perf_counter()
@@ -75,7 +95,23 @@ async def latency(calls: int, op) -> tuple[float, float]:
     return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
 
 
-async def bench(args, address: str) -> dict:
+async def commit_latency(calls: int, dsn: str) -> tuple[float, float]:
+    """One durable commit (1-row INSERT, autocommit) on the bench's PostgreSQL: the floor of every
+    call that must be durable before it answers."""
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("CREATE TABLE IF NOT EXISTS public.bench_commit (n bigint)")
+        return await latency(calls, lambda: conn.execute("INSERT INTO public.bench_commit VALUES (1)"))
+    finally:
+        await conn.execute("DROP TABLE IF EXISTS public.bench_commit")
+        await conn.close()
+
+
+async def bench(args, address: str, cpu: ServerCpu, dsn: str) -> dict:
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
     from clients.channel import open_channel
     from paymesh.ues.v1 import ues_pb2 as pb, ues_service_pb2 as api, ues_service_pb2_grpc as rpc
 
@@ -94,9 +130,14 @@ async def bench(args, address: str) -> dict:
 
     tickets = await batch_encrypt(False)
     cached_tickets = await batch_encrypt(True)
-    rows: list[tuple[str, float, str]] = []
+    rows: list[tuple[str, float, str, float]] = []  # name, value, unit, server CPU ms per 1,000 fields
     raw_enc, raw_dec = raw_loop(args.seconds)
-    rows += [("raw AES-GCM seal+wrap (ceiling)", raw_enc, "fields/s"), ("raw AES-GCM unwrap+open (ceiling)", raw_dec, "fields/s")]
+    rows += [("raw AES-GCM seal+wrap (ceiling)", raw_enc, "fields/s", 0.0), ("raw AES-GCM unwrap+open (ceiling)", raw_dec, "fields/s", 0.0)]
+
+    async def measured(name: str, op) -> None:
+        c0, t0 = cpu(), time.perf_counter()
+        rate = await throughput(args.seconds, args.concurrency, op)
+        rows.append((name, rate, "fields/s", (cpu() - c0) * 1e6 / (rate * (time.perf_counter() - t0))))
 
     async def enc(cache):
         return len(await batch_encrypt(cache))
@@ -107,28 +148,38 @@ async def bench(args, address: str) -> dict:
     async def dec_cached():
         return len((await ues.BatchDecryptWithCache(api.BatchDecryptWithCacheRequest(tickets=cached_tickets), metadata=md)).data)
 
-    rows.append(("BatchEncrypt", await throughput(args.seconds, args.concurrency, lambda: enc(False)), "fields/s"))
-    rows.append(("BatchEncryptWithCache", await throughput(args.seconds, args.concurrency, lambda: enc(True)), "fields/s"))
-    rows.append(("BatchDecrypt", await throughput(args.seconds, args.concurrency, dec), "fields/s"))
-    rows.append(("BatchDecryptWithCache", await throughput(args.seconds, args.concurrency, dec_cached), "fields/s"))
+    await measured("BatchEncrypt", lambda: enc(False))
+    await measured("BatchEncryptWithCache", lambda: enc(True))
+    await measured("BatchDecrypt", dec)
+    await measured("BatchDecryptWithCache", dec_cached)
 
     one = tickets[0]
-    lat = {
-        "Encrypt": await latency(args.calls, lambda: ues.Encrypt(api.EncryptRequest(plain_data="4111111111111111", data_type="card_no"),
-                                                                 metadata=md)),
-        "Decrypt": await latency(args.calls, lambda: ues.Decrypt(api.DecryptRequest(ticket=one), metadata=md)),
-        "DecryptWithCache": await latency(args.calls, lambda: ues.DecryptWithCache(api.DecryptWithCacheRequest(ticket=cached_tickets[0]),
-                                                                                   metadata=md)),
+    health = health_pb2_grpc.HealthStub(channel)
+    calls = {
+        "Health (trivial RPC, floor)": lambda: health.Check(health_pb2.HealthCheckRequest()),
+        "Encrypt": lambda: ues.Encrypt(api.EncryptRequest(plain_data="4111111111111111", data_type="card_no"), metadata=md),
+        "Decrypt": lambda: ues.Decrypt(api.DecryptRequest(ticket=one), metadata=md),
+        "DecryptWithCache": lambda: ues.DecryptWithCache(api.DecryptWithCacheRequest(ticket=cached_tickets[0]), metadata=md),
     }
+    lat: dict[str, tuple[float, float, float]] = {}
+    for name, call in calls.items():
+        c0 = cpu()
+        p50, p99 = await latency(args.calls, call)
+        lat[name] = (p50, p99, (cpu() - c0) * 1000 / (args.calls + min(50, args.calls)))
+    p50, p99 = await commit_latency(args.calls, dsn)
+    lat["PostgreSQL durable commit (floor)"] = (p50, p99, 0.0)
     await channel.close()
-    print(f"\n{'measure':<36} {'value':>12}  unit")
-    for name, value, unit in rows:
-        print(f"{name:<36} {value:>12,.0f}  {unit}")
-    for name, (p50, p99) in lat.items():
-        print(f"{name + ' p50 / p99':<36} {p50:>6.2f} / {p99:<6.2f} ms")
-    figures = {name.replace(" ", "_"): round(value) for name, value, _ in rows}
-    figures.update({f"{name}_p50_ms": round(p50, 3) for name, (p50, _) in lat.items()})
-    figures.update({f"{name}_p99_ms": round(p99, 3) for name, (_, p99) in lat.items()})
+    print(f"\n{'measure':<36} {'value':>12}  unit       server CPU")
+    for name, value, unit, cpu_ms in rows:
+        print(f"{name:<36} {value:>12,.0f}  {unit:<10} " + (f"{cpu_ms:6.1f} ms / 1,000 fields" if cpu_ms else ""))
+    for name, (p50, p99, cpu_ms) in lat.items():
+        print(f"{name + ' p50 / p99':<36} {p50:>6.2f} / {p99:<6.2f} ms " + (f"{cpu_ms:6.2f} ms / call" if cpu_ms else ""))
+    key = lambda name: name.split(" (")[0].replace(" ", "_")  # noqa: E731
+    figures = {key(name) if "ceiling" not in name else name.replace(" ", "_"): round(value) for name, value, _, _ in rows}
+    figures.update({f"{key(name)}_server_cpu_ms_per_1000": round(cpu_ms, 2) for name, _, _, cpu_ms in rows if cpu_ms})
+    figures.update({f"{key(name)}_p50_ms": round(p50, 3) for name, (p50, _, _) in lat.items()})
+    figures.update({f"{key(name)}_p99_ms": round(p99, 3) for name, (_, p99, _) in lat.items()})
+    figures.update({f"{key(name)}_server_cpu_ms": round(cpu_ms, 3) for name, (_, _, cpu_ms) in lat.items() if cpu_ms})
     figures.update({"batch": args.batch, "concurrency": args.concurrency, "cpus": os.cpu_count()})
     return figures
 
@@ -155,7 +206,8 @@ def main() -> None:
     print(f"starting PostgreSQL, Redis and UES for the bench (port base {args.port_base}) ...", flush=True)
     runner.up(plan, say=lambda _: None, timeout_s=180)
     try:
-        figures = asyncio.run(bench(args, f"127.0.0.1:{port('ues', env)}"))
+        dsn = f"postgresql://paymesh@127.0.0.1:{port('postgres', env)}/paymesh"
+        figures = asyncio.run(bench(args, f"127.0.0.1:{port('ues', env)}", ServerCpu(runner.running_pid(plan.home, "ues")), dsn))
     finally:
         runner.down(plan, say=lambda _: None)
     print(json.dumps({"bench": "ues", **figures}))
