@@ -85,7 +85,7 @@ async def main_async(args, env) -> dict:
     import grpc
 
     from servers.gateway.envoy_api import attribute_context_pb2 as attrs, external_auth_pb2 as authz, external_auth_pb2_grpc as authz_rpc
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port('gateway', env)}")
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port('gateway_check', env)}")
     check_stub = authz_rpc.AuthorizationStub(channel)
 
     async def check(_client):

@@ -1,28 +1,60 @@
--- Path safety: dot segments (also percent-encoded), backslashes and encoded control
--- characters are refused with 400 before routing, instead of being normalized into another
--- path (normalize_path is off for that reason; UFS checks object paths again itself).
+-- Path safety: dot segments (also percent-encoded), backslashes, escaped slashes and encoded
+-- control characters are refused with 400 before routing, instead of being normalized into
+-- another path (normalize_path is off and escaped slashes are kept for that reason, so every
+-- unsafe path gets this one JSON answer; UFS checks object paths again itself).
 local function unsafe_path(path)
   local p = string.lower(string.gsub(path, "%?.*$", ""))
   p = string.gsub(p, "%%2e", ".") .. "/"
   return string.find(p, "/%.%.?/") ~= nil or string.find(p, "\\", 1, true) ~= nil or string.find(p, "%5c", 1, true) ~= nil
+    or string.find(p, "%2f", 1, true) ~= nil
     or string.find(p, "%%[01]%x") ~= nil or string.find(p, "%7f", 1, true) ~= nil
 end
 
 local BAD_PATH = '{"code":3,"message":"path must not contain dot segments, backslashes or control characters",'
   .. '"details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"INVALID_PARAMETER","domain":"edge.paymesh"}]}'
 
+-- REST headers become gRPC metadata upstream, where names are [0-9a-z_.-], `grpc-*` belongs to
+-- the protocol (timeout, encoding, ...) and `*-bin` must be base64: anything else makes the
+-- service's gRPC core fail the call with INTERNAL (500). Such headers are refused here (400).
+local function bad_header(headers)
+  for name, _ in pairs(headers) do
+    if string.byte(name, 1) ~= 58 and (string.find(name, "[^0-9a-z_.%-]") ~= nil
+        or string.sub(name, 1, 5) == "grpc-" or string.sub(name, -4) == "-bin") then
+      return name
+    end
+  end
+  return nil
+end
+
+local function bad_header_body(name)
+  return '{"code":3,"message":"header ' .. string.gsub(string.sub(name, 1, 64), '[%c"\\]', "?")
+    .. ' cannot be forwarded: names are [0-9a-z_.-], grpc-* and *-bin are reserved for gRPC",'
+    .. '"details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"INVALID_PARAMETER","domain":"edge.paymesh"}]}'
+end
+
+-- The edge's own JSON answers; the metadata tells local_reply_config to keep the body as is.
+local function refuse(handle, body)
+  handle:streamInfo():dynamicMetadata():set("paymesh", "edge_reply", "1")
+  handle:respond({[":status"] = "400", ["content-type"] = "application/json"}, body)
+end
+
 -- Context id at the edge: keep a safe caller-supplied x-context-id, otherwise derive one
 -- from Envoy's request id; hand it on as W3C baggage too, and echo it to the caller.
 function envoy_on_request(handle)
   local headers = handle:headers()
   if unsafe_path(headers:get(":path") or "/") then
-    handle:respond({[":status"] = "400", ["content-type"] = "application/json"}, BAD_PATH)
+    refuse(handle, BAD_PATH)
     return
   end
   -- Marks REST callers before the transcoder rewrites content-type, so Envoy's own errors
   -- (local replies) can be JSON for them and gRPC for gRPC callers.
   local ctype = headers:get("content-type") or ""
   if string.sub(ctype, 1, 16) ~= "application/grpc" then
+    local bad = bad_header(headers)
+    if bad ~= nil then
+      refuse(handle, bad_header_body(bad))
+      return
+    end
     headers:replace("x-paymesh-rest", "1")
   else
     headers:remove("x-paymesh-rest")

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import text
 
 from servers.gateway.domain import KeyRecord, Limit
+from servers.gateway.resp import RespClient, Script
 from servers.kernel.cache import AppRedis
 from servers.kernel.db import Database
 
@@ -150,9 +151,11 @@ return {'ok', '0'}
 
 
 class RedisCounters:
-    def __init__(self, redis: AppRedis, usage_ttl_days: int):
+    """`admit` (every public call) goes over the lean pipelined connection; the admin reads over redis-py."""
+
+    def __init__(self, redis: AppRedis, wire: RespClient, usage_ttl_days: int):
         self.redis, self.usage_ttl_s = redis, usage_ttl_days * 86400
-        self.script = redis.client.register_script(_ADMIT)
+        self.script = Script(wire, _ADMIT)
 
     def usage_key(self, day: str) -> str:
         return self.redis.key("usage", day)
@@ -161,8 +164,8 @@ class RedisCounters:
         bucket = self.redis.key("rl", limit.bucket if limit else "-")
         keys = [self.redis.key("nonce", key_id, nonce), bucket, self.usage_key(day)]
         argv = [nonce_ttl_s, limit.rps if limit else 0, limit.burst if limit else 1, f"{merchant_id}|{api}", self.usage_ttl_s]
-        verdict, retry = await self.script(keys=keys, args=argv)
-        return (verdict.decode() if isinstance(verdict, bytes) else verdict), float(retry)
+        verdict, retry = await self.script(keys, argv)
+        return verdict.decode(), float(retry)
 
     async def usage(self, days: list[str], merchant_id: str) -> list[tuple[str, str, str, int, int]]:
         pipe = self.redis.client.pipeline(transaction=False)

@@ -17,6 +17,8 @@ SIGNATURE_HEADER = "x-paymesh-signature"
 MERCHANT_HEADER = "x-paymesh-merchant-id"
 VERIFIED_KEY_HEADER = "x-paymesh-verified-key-id"
 TRUSTED_HEADERS = (MERCHANT_HEADER, VERIFIED_KEY_HEADER)
+# The request headers Envoy hands to Check (ext_authz allowed_headers); nothing else is read.
+CHECK_HEADERS = (KEY_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER, "x-context-id")
 NONCE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 WINDOW_SECONDS_DEFAULT = 300
 

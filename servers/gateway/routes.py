@@ -60,10 +60,13 @@ class RouteTable:
                 self.routes.append((verb, re.compile(template_regex(template)), Route(method, scope, verb, template)))
         # Literal templates before variable ones ("/v1/orders" before "/v1/orders/{id}").
         self.routes.sort(key=lambda r: r[2].pattern.count("{"))
+        self.by_verb: dict[str, list[tuple[re.Pattern[str], Route]]] = {}
+        for verb, regex, route in self.routes:
+            self.by_verb.setdefault(verb, []).append((regex, route))
 
     def match(self, http_method: str, path: str) -> Route | None:
         path = path.split("?", 1)[0]
-        for verb, regex, route in self.routes:
-            if verb == http_method.upper() and regex.match(path):
+        for regex, route in self.by_verb.get(http_method.upper(), ()):
+            if regex.match(path):
                 return route
         return None

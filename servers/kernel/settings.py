@@ -14,7 +14,7 @@ T = TypeVar("T")
 # Port offsets from PAYMESH_PORT_BASE (default 8000: Envoy on 8080 as in the reference).
 PORT_OFFSETS: dict[str, int] = {
     "envoy": 80, "envoy_admin": 81, "envoy_public": 90, "trade": 101, "risk": 102, "payment": 103, "channel": 104,
-    "ledger": 105, "ufs": 106, "ues": 107, "gateway": 108, "channel_sim": 110, "otlp": 317, "postgres": 432, "redis": 379,
+    "ledger": 105, "ufs": 106, "ues": 107, "gateway": 108, "gateway_check": 109, "channel_sim": 110, "otlp": 317, "postgres": 432, "redis": 379,
     "s3": 333, "weed_master": 334, "weed_volume": 335, "weed_filer": 336,
     "s3_grpc": 433, "weed_master_grpc": 434, "weed_volume_grpc": 435, "weed_filer_grpc": 436,
     "weed_admin": 437, "weed_admin_grpc": 438,

@@ -43,7 +43,7 @@ DISABLE_AUTHZ = ('typed_per_filter_config: {envoy.filters.http.ext_authz: {"@typ
 def render_public(env: Mapping[str, str], lua: str, sample_percent: float) -> str:
     """The public listener: routes for the RPCs marked public in the contracts, the OpenAPI
     document (envoy/openapi.json, when generated) without authentication, 404 for the rest."""
-    from servers.gateway.domain import TRUSTED_HEADERS
+    from servers.gateway.domain import CHECK_HEADERS, TRUSTED_HEADERS
     from servers.gateway.routes import public_methods
 
     methods = public_methods()
@@ -59,11 +59,34 @@ def render_public(env: Mapping[str, str], lua: str, sample_percent: float) -> st
         routes.append(f'              - match: {{path: "{method}", headers: [{{name: x-paymesh-rest, present_match: true}}]}}\n'
                       f'                route: {{cluster: {svc}, timeout: 60s}}')
     services = sorted({m.strip("/").split("/")[0] for m, _, _ in methods})
-    strip = "\n".join(f'                    headers:remove("{h}")' for h in TRUSTED_HEADERS)
+    strip = ", ".join(f"{{remove: {h}}}" for h in TRUSTED_HEADERS)
     return Template((ENVOY / "public_listener.tmpl").read_text()).substitute(
         public_port=port("envoy_public", env), public_routes="\n".join(routes), lua=lua, strip_headers=strip,
         max_body_bytes=int(env.get("PAYMESH_GATEWAY_MAX_BODY_BYTES", "65536")), descriptor=str(ENVOY / "paymesh.pb"),
-        public_services=", ".join(services), sample_percent=sample_percent)
+        public_services=", ".join(services), sample_percent=sample_percent,
+        check_headers=", ".join(f"{{exact: {h}}}" for h in CHECK_HEADERS))
+
+
+def _cluster(name: str, host: str, cluster_port: int, health_service: str) -> str:
+    return f"""  - name: {name}
+    type: STATIC
+    connect_timeout: 1s
+    per_connection_buffer_limit_bytes: 1048576
+    circuit_breakers: {{thresholds: [{{max_connections: 1024, max_pending_requests: 1024, max_requests: 4096, max_retries: 3}}]}}
+    typed_extension_protocol_options:
+      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+        explicit_http_config: {{http2_protocol_options: {{max_concurrent_streams: 1024}}}}
+    health_checks:
+    - timeout: 1s
+      interval: 2s
+      no_traffic_interval: 2s
+      unhealthy_threshold: 2
+      healthy_threshold: 1
+      grpc_health_check: {{service_name: "{health_service}"}}
+    load_assignment:
+      cluster_name: {name}
+      endpoints: [{{lb_endpoints: [{{endpoint: {{address: {{socket_address: {{address: {host}, port_value: {cluster_port}}}}}}}}}]}}]"""
 
 
 def render(env: Mapping[str, str]) -> str:
@@ -82,26 +105,10 @@ def render(env: Mapping[str, str]) -> str:
         health_routes.append(f'              - match: {{prefix: "/grpc.health.", headers: [{{name: x-paymesh-service, string_match: {{exact: {svc}}}}}]}}\n'
                              f'                route: {{cluster: {svc}, timeout: 5s}}')
         host, svc_port = _addr(env.get(f"PAYMESH_{svc.upper()}_ADDR", f"127.0.0.1:{port(svc, env)}"))
-        check = names[svc][0] if names[svc] else ""
-        clusters.append(f"""  - name: {svc}
-    type: STATIC
-    connect_timeout: 1s
-    per_connection_buffer_limit_bytes: 1048576
-    circuit_breakers: {{thresholds: [{{max_connections: 1024, max_pending_requests: 1024, max_requests: 4096, max_retries: 3}}]}}
-    typed_extension_protocol_options:
-      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-        explicit_http_config: {{http2_protocol_options: {{max_concurrent_streams: 1024}}}}
-    health_checks:
-    - timeout: 1s
-      interval: 2s
-      no_traffic_interval: 2s
-      unhealthy_threshold: 2
-      healthy_threshold: 1
-      grpc_health_check: {{service_name: "{check}"}}
-    load_assignment:
-      cluster_name: {svc}
-      endpoints: [{{lb_endpoints: [{{endpoint: {{address: {{socket_address: {{address: {host}, port_value: {svc_port}}}}}}}}}]}}]""")
+        clusters.append(_cluster(svc, host, svc_port, names[svc][0] if names[svc] else ""))
+    # The gateway's ext_authz Check listens on a lean server of its own (servers/gateway/servicer.py serve_check).
+    host, check_port = _addr(env.get("PAYMESH_GATEWAY_CHECK_ADDR", f"127.0.0.1:{port('gateway_check', env)}"))
+    clusters.append(_cluster("gateway_check", host, check_port, "envoy.service.auth.v3.Authorization"))
     otlp_host, otlp_port = _addr(env.get("PAYMESH_OTLP_ENDPOINT", f"127.0.0.1:{port('otlp', env)}").removeprefix("http://"))
     lua = "\n".join("                  " + line for line in (ENVOY / "edge.lua").read_text().splitlines())
     sample = float(env.get("PAYMESH_EDGE_SAMPLE_PERCENT", "100"))

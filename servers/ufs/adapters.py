@@ -65,6 +65,25 @@ class SqlRepository:
         row = await self._one(f"{_CLIENT} WHERE c.client_id = :c" + (" FOR UPDATE OF c" if lock else ""), {"c": client_id})
         return _client(row) if row else None
 
+    async def get_client_and_file(self, client_id: str, alias: str, oss_path: str) -> tuple[Client | None, tuple[str, StoredFile | None] | None]:
+        # One statement (one snapshot, one round trip): the client, the bucket its alias (or
+        # default) names, and the file there. The caller checks credentials before using the file.
+        row = await self._one(
+            f"SELECT q.*, f.bucket_name AS f_bucket, f.oss_path AS f_path, {', '.join(f'f.{c.strip()} AS f_{c.strip()}' for c in _CONTENT.split(','))},"
+            " f.create_time AS f_create_time, f.update_time AS f_update_time"
+            f" FROM ({_CLIENT} WHERE c.client_id = :c) q"
+            " LEFT JOIN bucket_bindings rb ON rb.client_id = q.client_id AND rb.bucket_alias = coalesce(nullif(:a, ''), q.default_bucket_alias)"
+            " LEFT JOIN files f ON f.bucket_name = rb.bucket_name AND f.oss_path = :p", {"c": client_id, "a": alias, "p": oss_path})
+        if row is None:
+            return None, None
+        resolved = None
+        if row.f_bucket is not None:
+            content = Content(row.f_object_key, row.f_file_name, row.f_content_type, row.f_size_bytes, row.f_content_sha256,
+                              row.f_metadata if isinstance(row.f_metadata, dict) else json.loads(row.f_metadata), row.f_encrypted,
+                              bytes(row.f_wrapped_key))
+            resolved = (row.f_bucket, StoredFile(row.f_bucket, row.f_path, content, row.f_create_time, row.f_update_time))
+        return _client(row), resolved
+
     async def insert_client(self, client: Client) -> bool:
         row = await self._one("INSERT INTO clients (client_id, display_name, state, password_hash, auth_user)"
                               " VALUES (:c, :d, :s, :p, :u) ON CONFLICT DO NOTHING RETURNING client_id",
@@ -205,3 +224,9 @@ class SqlUnitOfWork:
 
     async def __call__(self, work: Callable[[SqlRepository], Awaitable[T]]) -> T:
         return await self.db.run_in_transaction(lambda conn: work(SqlRepository(conn)))
+
+    async def read(self, work: Callable[[SqlRepository], Awaitable[T]]) -> T:
+        # AUTOCOMMIT: no BEGIN/COMMIT around the queries, one round trip each (the download path)
+        async with self.db.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            return await work(SqlRepository(conn))

@@ -5,7 +5,9 @@ stays bounded by the part size and the read-ahead whatever the file size."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import AsyncIterator
 
@@ -57,46 +59,57 @@ _DONE = object()
 
 
 class _Prefetch:
-    """Reads an S3 response on one worker thread ahead of the consumer, into a bounded queue
-    (at most `depth` chunks waiting): S3 reads overlap sending, memory stays ≤ (depth + 1) chunks."""
+    """Reads an S3 response on one worker thread ahead of the consumer: at most `depth` chunks
+    wait (a semaphore the consumer releases), so S3 reads overlap sending and memory stays
+    ≤ (depth + 1) chunks. Each chunk crosses to the event loop with one call_soon_threadsafe:
+    no task, queue or chained future per chunk (that bookkeeping cost more than the bytes)."""
 
     def __init__(self, response, chunk_bytes: int, depth: int, pool: ThreadPoolExecutor):
-        self.response, self.chunk_bytes, self.depth, self.pool, self.stop = response, chunk_bytes, depth, pool, False
+        self.response, self.chunk_bytes, self.pool = response, chunk_bytes, pool
+        self.room = threading.Semaphore(depth)
+        self.ready: collections.deque = collections.deque()
+        self.waiter: asyncio.Future | None = None
+        self.stop = False
 
-    def _put(self, item) -> None:
-        asyncio.run_coroutine_threadsafe(self.queue.put(item), self.loop).result()
+    def _arrive(self, item) -> None:  # on the event loop
+        self.ready.append(item)
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
 
-    def _produce(self) -> None:
+    def _produce(self) -> None:  # on a worker thread
         try:
-            while not self.stop:
+            while True:
+                self.room.acquire()
+                if self.stop:
+                    return
                 chunk = self.response.read(self.chunk_bytes)
+                self.loop.call_soon_threadsafe(self._arrive, chunk or _DONE)
                 if not chunk:
-                    break
-                self._put(chunk)
-            self._put(_DONE)
+                    return
         except BaseException as exc:  # noqa: BLE001 — re-raised on the consumer side
             if not self.stop:
-                self._put(exc)
+                self.loop.call_soon_threadsafe(self._arrive, exc)
 
     async def chunks(self) -> AsyncIterator[bytes]:
         # started on the first read, so a stream that is never iterated leaves no thread behind
         self.loop = asyncio.get_running_loop()
-        self.queue: asyncio.Queue = asyncio.Queue(self.depth)
         self.future = self.loop.run_in_executor(self.pool, self._produce)
         try:
             while True:
-                item = await self.queue.get()
+                while not self.ready:
+                    self.waiter = self.loop.create_future()
+                    await self.waiter
+                item = self.ready.popleft()
                 if item is _DONE:
                     return
                 if isinstance(item, BaseException):
                     raise item
+                self.room.release()
                 yield item
         finally:
             self.stop = True
-            while not self.future.done():  # unblock a producer waiting on a full queue
-                while not self.queue.empty():
-                    self.queue.get_nowait()
-                await asyncio.wait([self.future], timeout=0.05)
+            self.room.release()  # a producer waiting for room wakes up and sees stop
+            await asyncio.wait([self.future])
             self.response.close()
             self.response.release_conn()
 

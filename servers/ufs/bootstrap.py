@@ -10,6 +10,7 @@ from pathlib import Path
 
 from paymesh.ufs.v1 import ufs_service_pb2, ufs_service_pb2_grpc as rpc
 from servers.kernel import db as kdb
+from servers.kernel.interceptors import ErrorInterceptor
 from servers.kernel.server import Registration, ServiceApp
 from servers.kernel.settings import port
 from servers.ufs import errors, handlers_share
@@ -20,6 +21,7 @@ from servers.ufs.adapters_s3 import MinioStore
 from servers.ufs.handlers import Authenticator, Deps
 from servers.ufs.servicer import ShareServicer, StandaloneServicer, StsServicer
 from servers.ufs.servicer_admin import AdminServicer
+from servers.ufs.servicer_http import FileHttpServer
 from servers.ufs.settings import Settings
 
 log = logging.getLogger("paymesh.ufs")
@@ -65,6 +67,10 @@ async def build(settings: Settings) -> ServiceApp:
                 log.warning("janitor round failed", exc_info=True)
             await asyncio.sleep(settings.reap_interval_seconds)
 
+    # REST downloads bypass the transcoder (servicer_http); bound now, so a taken port fails the start.
+    files_http = FileHttpServer(deps, auth, ErrorInterceptor(settings.service, REASON_ALIASES))
+    await files_http.start(settings.host, settings.http_bind_port())
+
     pepper = hashlib.sha256(b"paymesh.ufs.idempotency\0" + master).digest()
     return ServiceApp(
         registrations=[
@@ -75,7 +81,7 @@ async def build(settings: Settings) -> ServiceApp:
                          SERVICES["UfsAdminService"].full_name),
         ],
         workers=[janitor],
-        closers=[store.close, database.close],
+        closers=[files_http.close, store.close, database.close],
         reason_aliases=REASON_ALIASES,
         # Uploads: without BDP probing the HTTP/2 receive window stays at its default instead of
         # growing to many MiB while S3 is slower than the sender, so gRPC holds only a window of body.

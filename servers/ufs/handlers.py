@@ -17,13 +17,15 @@ import logging
 import mimetypes
 import secrets
 from dataclasses import dataclass
-from typing import AsyncIterator
+from typing import AsyncIterator, Awaitable, Callable
 
+from servers.kernel.errors import PaymeshError
 from servers.ufs import domain, errors, streams
 from servers.ufs.domain import Client, ClientState, Content, StoredFile, StsGrant, StsTargetKind, now
 from servers.ufs.ports import KeyService, ObjectStore, Repository, UnitOfWork
 
 log = logging.getLogger("paymesh.ufs")
+Fetch = Callable[[Repository, str], Awaitable[tuple[Client | None, object]]]  # (repo, client id) → (client, extra)
 OCTET = "application/octet-stream"
 
 
@@ -67,17 +69,29 @@ class Authenticator:
         self._verified: dict[str, tuple[str, bytes]] = {}
 
     async def client(self, headers: dict[str, str]) -> Client:
+        return (await self._load(headers))[0]
+
+    async def _load(self, headers: dict[str, str], fetch: Fetch | None = None) -> tuple[Client, object]:
         client_id = headers.get("x-ufs-client-id", "")
         if not client_id:
             raise errors.unauthorized("x-ufs-client-id is required")
-        client = await self.uow(lambda repo: repo.get_client(client_id))
+
+        async def load(repo: Repository):
+            return await fetch(repo, client_id) if fetch is not None else (await repo.get_client(client_id), None)
+
+        client, extra = await self.uow.read(load)
         if client is None or client.state != ClientState.ACTIVE:
             raise errors.unauthorized("unknown or disabled client")
-        return client
+        return client, extra
 
     async def standalone(self, headers: dict[str, str]) -> Client:
+        return (await self.standalone_with(headers))[0]
+
+    async def standalone_with(self, headers: dict[str, str], fetch: Fetch | None = None) -> tuple[Client, object]:
+        """Basic auth; `fetch(repo, client_id)` loads the client together with something else
+        (saving a round trip), handed back only once the credentials check out."""
         user, password = domain.parse_basic_auth(headers.get("authorization"))
-        client = await self.client({"x-ufs-client-id": user, **headers})  # the client id header, else the user
+        client, extra = await self._load({"x-ufs-client-id": user, **headers}, fetch)  # the client id header, else the user
         if not hmac.compare_digest(user.encode(), (client.auth_user or client.client_id).encode()):
             raise errors.unauthorized("invalid credentials")
         mac = hmac.new(self._key, f"{user}\0{password}".encode(), hashlib.sha256).digest()
@@ -88,7 +102,7 @@ class Authenticator:
             if len(self._verified) > 10_000:
                 self._verified.clear()
             self._verified[client.client_id] = (client.password_hash, mac)
-        return client
+        return client, extra
 
 
 # --- writing content -------------------------------------------------------------------------
@@ -210,16 +224,37 @@ async def upload_file(deps: Deps, client: Client, alias: str, oss_path: str, upl
 
 
 async def _file(deps: Deps, bucket: str, oss_path: str) -> StoredFile:
-    stored = await deps.uow(lambda repo: repo.get_file(bucket, oss_path))
+    stored = await deps.uow.read(lambda repo: repo.get_file(bucket, oss_path))
     if stored is None:
         raise errors.not_exist(f"file {oss_path}")
     return stored
 
 
-async def download_file(deps: Deps, client: Client, alias: str, oss_path: str, range_header: str | None) -> Download:
+async def download_file(deps: Deps, client: Client, alias: str, oss_path: str, range_header: str | None,
+                        found: tuple[str, StoredFile | None] | None = None) -> Download:
+    """`found`: (bucket, row) already read with the client (authenticated_download)."""
     domain.check_oss_path(oss_path)
     bucket = client.bucket(alias).bucket_name
-    return await _open(deps, bucket, (await _file(deps, bucket, oss_path)).content, range_header)
+    if found is not None and found[0] == bucket:
+        if found[1] is None:
+            raise errors.not_exist(f"file {oss_path}")
+        stored = found[1]
+    else:
+        stored = await _file(deps, bucket, oss_path)
+    return await _open(deps, bucket, stored.content, range_header)
+
+
+async def authenticated_download(deps: Deps, auth: Authenticator, headers: dict[str, str], alias: str, oss_path: str,
+                                 range_header: str | None) -> Download:
+    """Authentication and the file lookup in one query; the checks and their order (credentials,
+    path, alias, existence) are download_file's, and the row is used only once they have passed."""
+    client, found = await auth.standalone_with(headers, lambda repo, client_id: repo.get_client_and_file(client_id, alias, oss_path))
+    if found is None:  # no file there, or the alias resolves to nothing: download_file decides which, as before
+        try:
+            found = (client.bucket(alias).bucket_name, None)
+        except PaymeshError:
+            found = None
+    return await download_file(deps, client, alias, oss_path, range_header, found)  # type: ignore[arg-type]
 
 
 async def file_url(deps: Deps, client: Client, alias: str, oss_path: str, expire_s: int, public: bool) -> tuple[str, str]:

@@ -28,7 +28,7 @@ async def upload_share(deps: Deps, client: Client, upload: Upload, expire_s: int
 
 async def live_share(deps: Deps, file_tag: str) -> ShareFile:
     domain.check_file_tag(file_tag, "file_tag")
-    share = await deps.uow(lambda repo: repo.get_share(file_tag))
+    share = await deps.uow.read(lambda repo: repo.get_share(file_tag))
     if share is None:
         raise errors.not_exist(f"share file {file_tag}")
     if share.expired_at(now()):
@@ -83,7 +83,7 @@ async def share_url(deps: Deps, client: Client, file_tag: str, expire_s: int, pu
 
 
 async def download_sts(deps: Deps, token: str, range_header: str | None) -> Download:
-    grant = await deps.uow(lambda repo: repo.get_grant(domain.sts_digest(token)))
+    grant = await deps.uow.read(lambda repo: repo.get_grant(domain.sts_digest(token)))
     if grant is None or grant.revoke_time is not None:
         raise errors.not_exist("STS token")
     if grant.expire_time <= now():

@@ -15,6 +15,9 @@ class Repository(Protocol):
     """One transaction's view of UFS's tables."""
 
     async def get_client(self, client_id: str, lock: bool = False) -> Client | None: ...
+    async def get_client_and_file(self, client_id: str, alias: str, oss_path: str) -> tuple[Client | None, tuple[str, StoredFile | None] | None]:
+        """The client and, in the same snapshot, the file at `oss_path` in the bucket its alias
+        (or default alias) names: (bucket, file) when it exists, else None."""
     async def insert_client(self, client: Client) -> bool: ...
     async def update_client(self, client: Client) -> None:
         """Saves display name, state, password hash and default alias; bumps update_time."""
@@ -52,6 +55,10 @@ class Repository(Protocol):
 class UnitOfWork(Protocol):
     async def __call__(self, work: Callable[[Repository], Awaitable[T]]) -> T:
         """Runs `work` in one transaction (retried on serialization failures)."""
+
+    async def read(self, work: Callable[[Repository], Awaitable[T]]) -> T:
+        """Runs read-only `work` outside a transaction: each query sees the latest committed
+        state on its own (cheaper: no BEGIN/COMMIT round trips). Never for writes."""
 
 
 class ObjectStore(Protocol):

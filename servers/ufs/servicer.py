@@ -67,12 +67,36 @@ async def _upload(requests: AsyncIterator, hdrs: dict[str, str]) -> tuple[object
     return first, Upload(content_type, chunks(), domain.parse_metadata(hdrs), domain.parse_bool(hdrs, "x-ufs-encrypt"))
 
 
-async def _send(context, download: Download) -> AsyncIterator[httpbody_pb2.HttpBody]:
+def download_headers(download: Download) -> list[tuple[str, str]]:
+    """The response headers of a download besides its content type (gRPC initial metadata or HTTP)."""
     md = [("content-disposition", domain.content_disposition(download.file_name)), ("accept-ranges", "bytes"),
           *meta_headers(download.metadata)]
     if download.range is not None:
         start, end = download.range
-        md += [("content-range", f"bytes {start}-{end}/{download.size_bytes}"), ("x-http-status", "206")]
+        md.append(("content-range", f"bytes {start}-{end}/{download.size_bytes}"))
+    return md
+
+
+# Authenticate and open a download; shared by the gRPC methods and the plain HTTP endpoint
+# (servicer_http), so both make exactly the same checks.
+async def open_standalone(deps: Deps, auth: Authenticator, hdrs: dict[str, str], request) -> Download:
+    return await handlers.authenticated_download(deps, auth, hdrs, hdrs.get("x-ufs-bucket-alias", ""), request.oss_path,
+                                                 hdrs.get("range"))
+
+
+async def open_share(deps: Deps, auth: Authenticator, hdrs: dict[str, str], request) -> Download:
+    await auth.client(hdrs)
+    return await share.download_share(deps, request.file_tag, hdrs.get("range"))
+
+
+async def open_sts(deps: Deps, hdrs: dict[str, str], request) -> Download:
+    return await share.download_sts(deps, request.sts_token, hdrs.get("range"))
+
+
+async def _send(context, download: Download) -> AsyncIterator[httpbody_pb2.HttpBody]:
+    md = download_headers(download)
+    if download.range is not None:
+        md.append(("x-http-status", "206"))
     await context.send_initial_metadata(md)
     content_type, sent = download.content_type, False
     async for chunk in download.chunks:
@@ -101,10 +125,7 @@ class StandaloneServicer(rpc.UfsStandaloneServiceServicer):
         return api.UploadFileResponse(file=file_pb(stored, client.bucket(alias).bucket_alias))
 
     async def DownloadFile(self, request, context):
-        hdrs = headers(context)
-        client = await self.auth.standalone(hdrs)
-        download = await handlers.download_file(self.deps, client, hdrs.get("x-ufs-bucket-alias", ""), request.oss_path,
-                                                 hdrs.get("range"))
+        download = await open_standalone(self.deps, self.auth, headers(context), request)
         async for message in _send(context, download):
             yield message
 
@@ -154,9 +175,7 @@ class ShareServicer(rpc.UfsShareServiceServicer):
         return api.UploadShareFileResponse(file_tag=stored.file_tag)
 
     async def DownloadShareFile(self, request, context):
-        hdrs = headers(context)
-        await self.auth.client(hdrs)
-        download = await share.download_share(self.deps, request.file_tag, hdrs.get("range"))
+        download = await open_share(self.deps, self.auth, headers(context), request)
         async for message in _send(context, download):
             yield message
 
@@ -184,6 +203,6 @@ class StsServicer(rpc.UfsStsServiceServicer):
         self.deps = deps
 
     async def DownloadStsFile(self, request, context):
-        download = await share.download_sts(self.deps, request.sts_token, headers(context).get("range"))
+        download = await open_sts(self.deps, headers(context), request)
         async for message in _send(context, download):
             yield message

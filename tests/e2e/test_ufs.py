@@ -264,3 +264,28 @@ async def test_reference_curls_verbatim_with_credentials_allocated_per_applicati
     wrong = curl("--request", "GET", f"{url}/standalone/file/demo/helloworld.txt", "--header", "x-ufs-client-id: demo",
                  "--header", "Authorization: Basic " + base64.b64encode(b"demo:ufs_unittest").decode())
     assert "HTTP/1.1 401" in wrong.stdout
+
+
+async def test_rest_downloads_bypass_transcoding_and_match_grpc(via_envoy, edge):
+    """REST GETs of file bytes are served by UFS's plain HTTP endpoint (Content-Length, no chunked
+    HttpBody); gRPC callers still stream DownloadFile. Same bytes, same headers, same checks."""
+    _, hdrs, _ = await provision(via_envoy)
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    async with httpx.AsyncClient(base_url=f"http://{edge}", timeout=60) as http:
+        put = await http.put("/ufs2/standalone/file/both/x.bin", content=data,
+                             headers={**hdrs, "content-type": "application/x-both", "x-ufs-meta-kind": "k"})
+        assert put.status_code == 200, put.text
+        rest = await http.get("/ufs2/standalone/file/both/x.bin", headers=hdrs)
+        assert rest.status_code == 200 and rest.content == data
+        assert rest.headers["content-length"] == str(len(data)) and "transfer-encoding" not in rest.headers
+        part = await http.get("/ufs2/standalone/file/both/x.bin", headers={**hdrs, "range": "bytes=-5"})
+        assert part.status_code == 206 and part.content == data[-5:] and part.headers["content-range"].endswith(f"/{len(data)}")
+    call = via_envoy.ufs_standalone.DownloadFile(api.DownloadFileRequest(oss_path="both/x.bin"), metadata=tuple(hdrs.items()))
+    got, content_type = b"", ""
+    async for message in call:
+        got += message.data
+        content_type = content_type or message.content_type
+    initial = dict(await call.initial_metadata())
+    assert got == data and content_type == rest.headers["content-type"] == "application/x-both"
+    for name in ("content-disposition", "accept-ranges", "x-ufs-meta-kind"):
+        assert initial[name] == rest.headers[name]

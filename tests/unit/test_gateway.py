@@ -186,7 +186,7 @@ def test_envoy_public_listener_routes_only_public_rpcs():
     for internal in ("PayOrder", "PaymentService/CreatePayment", "paymesh.ledger", "paymesh.ues", "paymesh.ufs", "GetWebhookSecret",
                      "paymesh.gateway", "cluster: ledger"):
         assert internal not in public, internal
-    assert 'headers:remove("x-paymesh-merchant-id")' in public
+    assert "mutations: [{remove: x-paymesh-merchant-id}, {remove: x-paymesh-verified-key-id}]" in public
 
 
 async def test_usage_merges_redis_counters_with_their_postgres_copies():
@@ -205,3 +205,90 @@ async def test_usage_merges_redis_counters_with_their_postgres_copies():
     admin = Admin(None, None, None, Counters(), None, None, set(), 0, Stored())
     rows = await admin.usage("m1", dt.date(2027, 1, 1), dt.date(2027, 1, 2))
     assert rows == [("m1", "/a.B/C", "2027-01-01", 7, 0), ("m1", "/a.B/C", "2027-01-02", 5, 2)]
+
+
+def test_resp_parser_handles_every_reply_type_and_partial_input():
+    from servers.gateway.resp import _INCOMPLETE, RespError, encode, parse
+
+    wire = bytearray(b"*2\r\n$2\r\nok\r\n$1\r\n0\r\n+OK\r\n-NOSCRIPT no\r\n:42\r\n$-1\r\n")
+    values, pos = [], 0
+    while pos < len(wire):
+        value, pos = parse(wire, pos)
+        values.append(value)
+    assert values == [[b"ok", b"0"], "OK", "NOSCRIPT no", 42, None] and isinstance(values[2], RespError)
+    for cut in range(19):  # the first reply (19 bytes) split anywhere is incomplete, never misread
+        assert parse(bytearray(wire[:cut]), 0) == (_INCOMPLETE, 0), cut
+    assert encode(("EVALSHA", "ab", 1, "k", 0.5)) == b"*5\r\n$7\r\nEVALSHA\r\n$2\r\nab\r\n$1\r\n1\r\n$1\r\nk\r\n$3\r\n0.5\r\n"
+
+
+async def test_resp_client_pipelines_in_order_reloads_scripts_and_resets_on_timeout():
+    """A fake Redis: answers EVALSHA with NOSCRIPT once, then echoes the first key, in order."""
+    from servers.gateway.resp import RespClient, Script
+
+    seen, known, hang, writers = [], set(), asyncio.Event(), []
+
+    async def serve(reader, writer):
+        writers.append(writer)
+        while True:
+            head = await reader.readline()
+            if not head:
+                return
+            args = []
+            for _ in range(int(head[1:])):
+                size = int((await reader.readline())[1:])
+                args.append((await reader.readexactly(size + 2))[:-2].decode())
+            seen.append(args[0])
+            if args[3] == "hang":
+                await hang.wait()
+            if args[0] == "EVALSHA" and args[1] not in known:
+                writer.write(b"-NOSCRIPT No matching script\r\n")
+            else:
+                known.add(__import__("hashlib").sha1(args[1].encode()).hexdigest() if args[0] == "EVAL" else args[1])
+                writer.write(b"*2\r\n$%d\r\n%s\r\n$1\r\n0\r\n" % (len(args[3]), args[3].encode()))
+            await writer.drain()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    client = RespClient(f"redis://127.0.0.1:{server.sockets[0].getsockname()[1]}/0", timeout_s=0.3)
+    script = Script(client, "return {KEYS[1], '0'}")
+    assert await script(["first"], []) == [b"first", b"0"]
+    assert seen == ["EVALSHA", "EVAL"]
+    replies = await asyncio.gather(*(script([f"k{i}"], [i]) for i in range(50)))
+    assert [r[0] for r in replies] == [f"k{i}".encode() for i in range(50)]  # one connection, replies matched in order
+    with pytest.raises((TimeoutError, ConnectionError)):
+        await script(["hang"], [])
+    hang.set()
+    assert await script(["after"], []) == [b"after", b"0"]  # a fresh connection after the reset
+    await client.close()
+    server.close()
+    for writer in writers:
+        writer.close()
+    await server.wait_closed()
+    await asyncio.sleep(0.05)
+
+
+async def test_check_servicer_fails_closed_with_json_and_reuses_the_allowed_answer():
+    from prometheus_client import CollectorRegistry
+
+    from servers.gateway.envoy_api import attribute_context_pb2 as attrs, external_auth_pb2 as authz
+    from servers.gateway.servicer import AuthorizationServicer, CheckMetrics
+
+    class Broken(FakeCounters):
+        async def admit(self, *args):
+            raise ConnectionError("redis down")
+
+    def request(hdrs):
+        http = attrs.AttributeContext.HttpRequest(method="GET", path="/v1/orders/o1", headers={**hdrs, "x-context-id": "ctx_t1"})
+        return authz.CheckRequest(attributes=attrs.AttributeContext(request=attrs.AttributeContext.Request(http=http)))
+
+    registry = CollectorRegistry()
+    metrics = CheckMetrics(registry)
+    ok = AuthorizationServicer(authorizer(FakeCounters()), metrics)
+    first = await ok.Check(request(headers()), None)
+    second = await ok.Check(request(headers(nonce="m" * 20)), None)
+    assert first.HasField("ok_response") and second is first
+    assert {h.header.key: h.header.value for h in first.ok_response.headers} == {"x-paymesh-merchant-id": "m1", "x-paymesh-verified-key-id": "ak_1"}
+    down = await AuthorizationServicer(authorizer(Broken()), metrics).Check(request(headers()), None)
+    assert down.denied_response.status.code == 503 and '"reason": "GATEWAY_UNAVAILABLE"' in down.denied_response.body
+    assert '"context_id": "ctx_t1"' in down.denied_response.body
+    assert registry.get_sample_value("paymesh_gateway_checks_total", {"status": "200", "reason": "OK"}) == 2
+    assert registry.get_sample_value("paymesh_gateway_checks_total", {"status": "503", "reason": "GATEWAY_UNAVAILABLE"}) == 1

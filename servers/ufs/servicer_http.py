@@ -1,0 +1,235 @@
+"""Plain HTTP/1.1 file downloads for REST callers.
+
+Envoy routes the three REST GETs that return file bytes (`/ufs2/standalone/file/{ossPath}`,
+`/ufs2/share/file/{fileTag}`, `/ufs2/sts/file/{stsToken}`) here instead of through the
+gRPC-JSON transcoder: streaming HttpBody messages through gRPC and the transcoder cost about
+three times the CPU per byte of a plain HTTP stream and capped downloads well below S3's
+speed. gRPC callers keep DownloadFile & co. Both paths run the same code: the request message
+is validated against its contract, the servicer's `open_*` functions authenticate and open
+the file, errors become the transcoder's JSON (`{"code","message","details"}`, same HTTP
+status), and the response carries the same headers (plus Content-Length).
+
+Only Envoy talks to this server (127.0.0.1): one request at a time per connection,
+keep-alive, GET only, no request body; bytes leave as they arrive from S3 (1 MiB chunks,
+read ahead by the store), with the socket's backpressure bounding what is buffered."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import time
+from typing import Awaitable, Callable
+
+from google.protobuf import json_format
+from google.rpc import status_pb2
+from opentelemetry import context as otel_context, propagate, trace
+
+from paymesh.ufs.v1 import ufs_service_pb2 as api
+from servers.kernel import context as ctx
+from servers.kernel.errors import InvalidArgument
+from servers.kernel.interceptors import ErrorInterceptor
+from servers.kernel.metrics import METRICS
+from servers.kernel.validation import validate
+from servers.ufs import errors, servicer
+from servers.ufs.handlers import Authenticator, Deps, Download
+
+log = logging.getLogger("paymesh.rpc")
+HEAD_LIMIT = 64 * 1024  # Envoy's default max request headers is 60 KiB
+IDLE_SECONDS = 600  # an idle keep-alive connection is closed after this
+WRITE_HIGH_WATER = 2 * 1024 * 1024  # socket buffer before drain() waits: keeps 2 chunks in flight
+RESERVED = frozenset(":/?#[]@!$&'()*+,;=")  # RFC 6570: the transcoder leaves these percent-encoded
+# gRPC code → HTTP status, as Envoy's transcoder maps them.
+HTTP_STATUS = {"OK": 200, "CANCELLED": 499, "UNKNOWN": 500, "INVALID_ARGUMENT": 400, "DEADLINE_EXCEEDED": 504, "NOT_FOUND": 404,
+               "ALREADY_EXISTS": 409, "PERMISSION_DENIED": 403, "RESOURCE_EXHAUSTED": 429, "FAILED_PRECONDITION": 400,
+               "ABORTED": 409, "OUT_OF_RANGE": 400, "UNIMPLEMENTED": 501, "INTERNAL": 500, "UNAVAILABLE": 503,
+               "DATA_LOSS": 500, "UNAUTHENTICATED": 401}
+REASONS = {200: "OK", 206: "Partial Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 409: "Conflict", 410: "Gone", 429: "Too Many Requests", 431: "Request Header Fields Too Large",
+           499: "Client Closed Request", 500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable",
+           504: "Gateway Timeout"}
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def unescape(raw: str) -> str:
+    """Percent-decodes a path parameter like the transcoder (ALL_CHARACTERS_EXCEPT_RESERVED):
+    escapes of RFC 6570 reserved characters stay as they are; the bytes must be UTF-8."""
+    out, at = bytearray(), 0
+    for m in _ESCAPE.finditer(raw):
+        out += raw[at:m.start()].encode()
+        byte = int(m.group(1), 16)
+        out += m.group(0).encode() if chr(byte) in RESERVED else bytes([byte])
+        at = m.end()
+    out += raw[at:].encode()
+    try:
+        return out.decode()
+    except UnicodeDecodeError:
+        raise errors.invalid("path", "must be UTF-8") from None
+
+
+Opener = Callable[[Deps, Authenticator, dict[str, str], str], Awaitable[Download]]
+
+
+async def _standalone(deps: Deps, auth: Authenticator, hdrs: dict[str, str], param: str) -> Download:
+    request = api.DownloadFileRequest(oss_path=param)
+    _validate(request)
+    return await servicer.open_standalone(deps, auth, hdrs, request)
+
+
+async def _share(deps: Deps, auth: Authenticator, hdrs: dict[str, str], param: str) -> Download:
+    request = api.DownloadShareFileRequest(file_tag=param)
+    _validate(request)
+    return await servicer.open_share(deps, auth, hdrs, request)
+
+
+async def _sts(deps: Deps, auth: Authenticator, hdrs: dict[str, str], param: str) -> Download:
+    request = api.DownloadStsFileRequest(sts_token=param)
+    _validate(request)
+    return await servicer.open_sts(deps, hdrs, request)
+
+
+def _validate(request) -> None:  # what the kernel's ValidationInterceptor does for gRPC calls
+    violations = validate(request)
+    if violations:
+        raise InvalidArgument(violations)
+
+
+# (path pattern, the RPC it stands for, opener); the patterns are the contract's HTTP rules.
+ROUTES: list[tuple[re.Pattern, str, Opener]] = [
+    (re.compile(r"/ufs2/standalone/file/(.*)"), "/paymesh.ufs.v1.UfsStandaloneService/DownloadFile", _standalone),
+    (re.compile(r"/ufs2/share/file/([^/]+)"), "/paymesh.ufs.v1.UfsShareService/DownloadShareFile", _share),
+    (re.compile(r"/ufs2/sts/file/([^/]+)"), "/paymesh.ufs.v1.UfsStsService/DownloadStsFile", _sts),
+]
+
+
+def parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
+    """Request line and headers (names lower-cased; a repeated header keeps its last value,
+    as the gRPC servicer's view of the metadata does)."""
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+        raise ValueError("bad request line")
+    hdrs: dict[str, str] = {}
+    for line in lines[1:]:
+        if not line:
+            continue
+        name, sep, value = line.partition(":")
+        if not sep or not name or name != name.strip():
+            raise ValueError("bad header line")
+        hdrs[name.lower()] = value.strip(" \t")
+    return parts[0], parts[1], hdrs
+
+
+class FileHttpServer:
+    def __init__(self, deps: Deps, auth: Authenticator, errors_to_status: ErrorInterceptor):
+        self.deps, self.auth, self.errors = deps, auth, errors_to_status
+        self.server: asyncio.AbstractServer | None = None
+        self.tracer = trace.get_tracer("paymesh.ufs.http")
+
+    async def start(self, host: str, port: int) -> int:
+        self.server = await asyncio.start_server(self._connection, host, port, limit=HEAD_LIMIT)
+        bound = self.server.sockets[0].getsockname()[1]
+        log.info("file downloads over HTTP", extra={"http_port": bound})
+        return bound
+
+    async def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
+        try:
+            while True:
+                try:
+                    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), IDLE_SECONDS)
+                except asyncio.LimitOverrunError:
+                    await self._plain(writer, 431, "request headers too large")
+                    return
+                try:
+                    method, target, hdrs = parse_head(head)
+                except ValueError:
+                    await self._plain(writer, 400, "malformed request")
+                    return
+                if hdrs.get("transfer-encoding") or int(hdrs.get("content-length") or 0):
+                    await self._plain(writer, 400, "a download takes no request body")
+                    return
+                if not await self._request(method, target, hdrs, writer) or hdrs.get("connection", "").lower() == "close":
+                    return
+        except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError, ValueError):
+            pass  # the peer went away or idled out
+        except asyncio.CancelledError:
+            pass  # shutdown: this is the connection's top-level task, nobody awaits it
+        finally:
+            writer.close()
+
+    async def _request(self, method: str, target: str, hdrs: dict[str, str], writer: asyncio.StreamWriter) -> bool:
+        """Serves one request; False when the connection can't be reused."""
+        path = target.split("?", 1)[0]
+        route = next(((m, rpc, opener) for pattern, rpc, opener in ROUTES if (m := pattern.fullmatch(path))), None)
+        if route is None or method != "GET":
+            await self._plain(writer, 404 if route is None else 405, "no such download route")
+            return True
+        match, rpc, opener = route
+        started = time.perf_counter()
+        token = ctx.bind(ctx.normalize(hdrs.get(ctx.HEADER)) or ctx.new_context_id())
+        code = "OK"
+        try:
+            with self.tracer.start_as_current_span(rpc.lstrip("/"), context=propagate.extract(hdrs), kind=trace.SpanKind.SERVER):
+                try:
+                    download = await opener(self.deps, self.auth, hdrs, unescape(match.group(1)))
+                except Exception as exc:  # noqa: BLE001 — mapped like the gRPC interceptor maps it
+                    grpc_code, (trailing, message) = self.errors.to_status(exc)
+                    code = grpc_code.name
+                    await self._error(writer, grpc_code.name, dict(trailing))
+                    return True
+                return await self._stream(writer, download)
+        except BaseException:
+            code = "CANCELLED"
+            raise
+        finally:
+            seconds = time.perf_counter() - started
+            METRICS.observe(rpc, code, seconds)
+            log.info("rpc", extra={"rpc_method": rpc, "rpc_code": code, "duration_ms": round(seconds * 1000, 3), "transport": "http"})
+            otel_context.detach(token)
+
+    async def _stream(self, writer: asyncio.StreamWriter, download: Download) -> bool:
+        length = download.size_bytes
+        if download.range is not None:
+            length = download.range[1] - download.range[0] + 1
+        status = 206 if download.range is not None else 200
+        head = [("content-type", download.content_type), *servicer.download_headers(download), ("content-length", str(length))]
+        async with contextlib.aclosing(download.chunks) as chunks:
+            writer.write(_head(status, head))
+            sent = 0
+            async for chunk in chunks:
+                writer.write(chunk)
+                sent += len(chunk)
+                await writer.drain()
+            if sent != length:  # never pass off a short body as complete: the peer sees a reset
+                raise ConnectionError(f"sent {sent} of {length} bytes")
+        await writer.drain()
+        return True
+
+    async def _error(self, writer: asyncio.StreamWriter, code_name: str, trailing: dict) -> None:
+        status = status_pb2.Status.FromString(trailing["grpc-status-details-bin"])
+        body = json.dumps(json_format.MessageToDict(status, always_print_fields_with_no_presence=True),
+                          separators=(",", ":"), ensure_ascii=False).encode()
+        http_status = int(trailing.get("x-http-status") or HTTP_STATUS.get(code_name, 500))
+        writer.write(_head(http_status, [("content-type", "application/json"), ("content-length", str(len(body)))]) + body)
+        await writer.drain()
+
+    async def _plain(self, writer: asyncio.StreamWriter, status: int, message: str) -> None:
+        body = json.dumps({"code": status, "message": message}).encode()
+        writer.write(_head(status, [("content-type", "application/json"), ("content-length", str(len(body)))]) + body)
+        await writer.drain()
+
+
+def _head(status: int, headers: list[tuple[str, str]]) -> bytes:
+    lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}"]
+    for name, value in headers:
+        if "\r" in value or "\n" in value:
+            raise errors.system_error(f"header {name} carries a line break")  # invariant: values are sanitized upstream
+        lines.append(f"{name}: {value}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
