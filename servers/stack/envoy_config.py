@@ -67,6 +67,34 @@ def render_public(env: Mapping[str, str], lua: str, sample_percent: float) -> st
         check_headers=", ".join(f"{{exact: {h}}}" for h in CHECK_HEADERS))
 
 
+# REST downloads of file bytes go to UFS's plain HTTP endpoint (servers/ufs/servicer_http.py),
+# not through the transcoder: streamed HttpBody over gRPC + transcoding cost ~3x the CPU per byte.
+# GET only (HEAD and the rest keep their old answers); the patterns are the contract's HTTP rules.
+UFS_DOWNLOADS = ("/ufs2/standalone/file/.*", "/ufs2/share/file/[^/]+", "/ufs2/sts/file/[^/]+")
+NO_TRANSCODING = ('typed_per_filter_config: {envoy.filters.http.grpc_json_transcoder: {"@type": '
+                  'type.googleapis.com/envoy.config.route.v3.FilterConfig, disabled: true}}')
+
+
+def _ufs_http(env: Mapping[str, str]) -> tuple[list[str], str]:
+    from servers.ufs.settings import HTTP_PORT_SHIFT
+
+    host, grpc_port = _addr(env.get("PAYMESH_UFS_ADDR", f"127.0.0.1:{port('ufs', env)}"))
+    http_port = int(env.get("PAYMESH_UFS_HTTP_PORT", "-1"))
+    http_port = http_port if http_port > 0 else grpc_port + HTTP_PORT_SHIFT
+    routes = [f'              - match: {{safe_regex: {{regex: "{regex}"}}, headers: [{{name: ":method", string_match: {{exact: GET}}}}]}}\n'
+              f'                route: {{cluster: ufs_http, timeout: 0s, idle_timeout: 300s}}\n'
+              f'                {NO_TRANSCODING}' for regex in UFS_DOWNLOADS]
+    cluster = f"""  - name: ufs_http
+    type: STATIC
+    connect_timeout: 1s
+    per_connection_buffer_limit_bytes: 1048576
+    circuit_breakers: {{thresholds: [{{max_connections: 1024, max_pending_requests: 1024, max_requests: 4096, max_retries: 3}}]}}
+    load_assignment:
+      cluster_name: ufs_http
+      endpoints: [{{lb_endpoints: [{{endpoint: {{address: {{socket_address: {{address: {host}, port_value: {http_port}}}}}}}}}]}}]"""
+    return routes, cluster
+
+
 def _cluster(name: str, host: str, cluster_port: int, health_service: str) -> str:
     return f"""  - name: {name}
     type: STATIC
@@ -97,6 +125,9 @@ def render(env: Mapping[str, str]) -> str:
     for prefix in INTERNAL_ONLY:  # the JSON body comes from local_reply_config, like Envoy's other errors
         routes.append(f'              - match: {{prefix: "{prefix}", headers: [{{name: x-paymesh-rest, present_match: true}}]}}\n'
                       f'                direct_response: {{status: 403, body: {{inline_string: "{FORBIDDEN}"}}}}')
+    ufs_routes, ufs_cluster = _ufs_http(env)
+    routes += ufs_routes
+    clusters.append(ufs_cluster)
     for svc in SERVICES:
         # UFS streams files of any size: no overall deadline, the stream idle timeout guards it.
         timeout = "0s, idle_timeout: 300s" if svc == "ufs" else "60s"
