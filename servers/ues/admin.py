@@ -124,7 +124,9 @@ class Admin:
         return job
 
     async def resume(self, caller: Caller, vault: SqlVault, job_id: str) -> RewrapJob:
-        job = await vault.get_job(job_id, lock=True)
+        job = await vault.get_job(job_id)  # unlocked first: a running batch holds the row's lock
+        if job is not None and job.state == PAUSED:
+            job = await vault.get_job(job_id, lock=True)
         if job is None:
             raise errors.job_not_found(job_id)
         if job.state != PAUSED:

@@ -25,9 +25,9 @@ CARDS = [f"41111111111{i:05d}" for i in range(30)]
 
 @contextlib.asynccontextmanager
 async def running(infra, unique, tmp_path, **overrides):
+    overrides.setdefault("db_schema", unique("ues"))
     settings = dataclasses.replace(Settings.from_env("ues", infra), port=0, key_file=str(tmp_path / "keys.json"),
-                                   db_schema=unique("ues"), registry_refresh_seconds=0.3, log_level="INFO", otlp_endpoint="",
-                                   **overrides)
+                                   registry_refresh_seconds=0.3, log_level="INFO", otlp_endpoint="", **overrides)
     ready, stop = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(settings, build, ready, stop))
     waiter = asyncio.create_task(ready.wait())
@@ -123,12 +123,75 @@ async def test_rotation_rewrap_and_retire(ues, unique):
     with pytest.raises(grpc.aio.AioRpcError) as active:
         await admin.RetireKeyVersion(api.RetireKeyVersionRequest(key_id="kek-v3", request_id=unique("x")))
     assert error_reason(active.value) == "KEY_ACTIVE"
+    import redis.asyncio as aioredis
+    client = aioredis.Redis.from_url(settings.redis_url.reveal())
+    cached = f"{settings.db_schema}:pc:{old[0]}"
+    assert await client.exists(cached) and await client.sismember(f"{settings.db_schema}:pcidx:kek-v2", old[0])
     await admin.RetireKeyVersion(api.RetireKeyVersionRequest(key_id="kek-v2", request_id=unique("x")))
+    assert not await client.exists(cached)  # dropped by the retirement itself, not just unreadable
+    await client.aclose()
     for call in (svc.Decrypt(api.DecryptRequest(ticket=old[0])), svc.DecryptWithCache(api.DecryptWithCacheRequest(ticket=old[0]))):
         reply = await call
         assert (reply.success, reply.message.string_value) == (False, "Invalid certification certSerialNo")
     keys = {k.key_id: k.state for k in (await admin.ListKeyVersions(api.ListKeyVersionsRequest())).key_versions}
     assert keys["kek-v1"] == keys["kek-v2"] == pb.KEY_STATE_RETIRED and keys["kek-v3"] == pb.KEY_STATE_ACTIVE
+    await db.close()
+
+
+async def test_rewrap_reports_progress_pauses_on_error_and_resumes_from_its_checkpoint(infra, unique, tmp_path, monkeypatch):
+    """A failing batch pauses the job with its progress and checkpoint; ResumeRewrapJob continues
+    from there. A job interrupted by a shutdown is picked up again by the next start."""
+    from servers.ues.adapters import SqlVault
+
+    schema = unique("ues")
+    real_save = SqlVault.save_rewrapped
+    calls = {"n": 0}
+    hold = asyncio.Event()
+
+    async def third_batch_fails(self, old_key_ids, records):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise ConnectionError("database went away")
+        return await real_save(self, old_key_ids, records)
+
+    monkeypatch.setattr(SqlVault, "save_rewrapped", third_batch_fails)
+    async with running(infra, unique, tmp_path, db_schema=schema) as (svc, admin, settings, key_file):
+        items = [pb.EncryptItem(plain_data=c, data_type="card_no") for c in CARDS]
+        tickets = [v.string_value for v in (await svc.BatchEncrypt(api.BatchEncryptRequest(items=items))).data.values]
+        provision(key_file, Purpose.RECORD_WRAPPING, "kek-v2")
+        await admin.RotateKey(api.RotateKeyRequest(purpose=pb.KEY_PURPOSE_RECORD_WRAPPING, key_id="kek-v2", request_id=unique("r")))
+        job = (await admin.StartRewrapJob(api.StartRewrapJobRequest(purpose=pb.KEY_PURPOSE_RECORD_WRAPPING, batch_size=7,
+                                                                    request_id=unique("j")))).job
+
+        async def state(wanted):
+            got = (await admin.GetRewrapJob(api.GetRewrapJobRequest(job_id=job.job_id))).job
+            return got if got.state == wanted else None
+        paused = await until(lambda: state(pb.REWRAP_JOB_STATE_PAUSED))
+        assert (paused.total_records, paused.done_records, paused.error_message) == (30, 14, "ConnectionError")
+        assert paused.checkpoint == sorted(tickets)[13]
+        db = await pg(settings)
+        keys = [r["key_id"] for r in await db.fetch("SELECT key_id FROM tickets ORDER BY ticket")]
+        assert keys == ["kek-v2"] * 14 + ["kek-v1"] * 16
+        assert dict((await svc.BatchDecrypt(api.BatchDecryptRequest(tickets=tickets))).data) == dict(zip(tickets, CARDS))
+
+        async def fifth_batch_hangs(self, old_key_ids, records):  # until a shutdown interrupts the job
+            calls["n"] += 1
+            if calls["n"] == 5:
+                await hold.wait()
+            return await real_save(self, old_key_ids, records)
+
+        monkeypatch.setattr(SqlVault, "save_rewrapped", fifth_batch_hangs)
+        await admin.ResumeRewrapJob(api.ResumeRewrapJobRequest(job_id=job.job_id, request_id=unique("q")))
+        await until(lambda: db.fetchval("SELECT done_records = 21 FROM rewrap_jobs"))
+        with pytest.raises(grpc.aio.AioRpcError) as running_job:
+            await admin.ResumeRewrapJob(api.ResumeRewrapJobRequest(job_id=job.job_id, request_id=unique("q")))
+        assert error_reason(running_job.value) == "REWRAP_JOB_NOT_PAUSED", (running_job.value.code(), running_job.value.details())
+    monkeypatch.setattr(SqlVault, "save_rewrapped", real_save)
+    async with running(infra, unique, tmp_path, db_schema=schema) as (svc, admin, settings, key_file):
+        done = await until(lambda: state(pb.REWRAP_JOB_STATE_SUCCEEDED))
+        assert (done.done_records, done.failed_records) == (30, 0)
+        assert {r["key_id"] for r in await db.fetch("SELECT key_id FROM tickets")} == {"kek-v2"}
+        assert dict((await svc.BatchDecrypt(api.BatchDecryptRequest(tickets=tickets))).data) == dict(zip(tickets, CARDS))
     await db.close()
 
 
