@@ -149,3 +149,22 @@ async def test_a_group_failing_as_a_whole_books_its_requests_one_by_one(ledger_d
     assert [type(o).__name__ for o in outcomes] == ["CreateTransfersResponse"] * 4 + ["FailedPrecondition"]
     assert await _available(ledger, hot) == 40 and [await _available(ledger, w) for w in wallets] == [0] * 4
     assert (await ledger.VerifyLedger(api.VerifyLedgerRequest(), None)).ok
+
+
+async def test_a_caller_that_gives_up_does_not_cancel_its_booking_and_a_retry_gets_it(ledger_db, unique):
+    ledger = LedgerServicer(ledger_db)
+    [wallet], hot = await _setup(ledger, unique, 1, 10)
+    request = pay(unique("deadline"), wallet, hot, 3)
+    call = asyncio.create_task(ledger.CreateTransfers(request, None))
+    await asyncio.sleep(0)  # submitted: waiting for its group
+    call.cancel()  # the client's deadline passed
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    for _ in range(200):  # the group goes on and commits
+        if await _available(ledger, hot) == 3:
+            break
+        await asyncio.sleep(0.02)
+    assert await _available(ledger, hot) == 3
+    retry = await ledger.CreateTransfers(request, None)
+    assert await _available(ledger, hot) == 3 and await _available(ledger, wallet) == 7  # booked once
+    assert (await ledger.GetTransfer(api.GetTransferRequest(transfer_id=retry.transfers[0].transfer_id), None)).transfer == retry.transfers[0]
