@@ -96,7 +96,7 @@ def test_not_json_is_400(rest):
     assert r.status_code == 400
 
 
-async def test_native_api_and_no_plaintext_in_logs_rows_or_redis(via_envoy, ids, pg, env, rest):
+async def test_native_api_and_no_plaintext_in_logs_traces_rows_or_redis(via_envoy, ids, pg, env, rest):
     secret = "4556737586899855"
     saved = await via_envoy.ues.SaveData(api.SaveDataRequest(plain_data=secret, data_type="card_no",
                                                             type=pb.TICKET_TYPE_PERSISTENT_WITH_DIGEST, request_id=ids("req")))
@@ -113,6 +113,8 @@ async def test_native_api_and_no_plaintext_in_logs_rows_or_redis(via_envoy, ids,
     haystack = "\n".join(r["s"] or "" for r in rows)
     logs = Path(env["PAYMESH_HOME"]) / "logs"
     haystack += "\n".join(p.read_text(errors="replace") for p in logs.glob("*.log"))
+    traces = Path(env["PAYMESH_HOME"]) / "traces"  # spans (attributes, events, status messages)
+    haystack += "\n".join(p.read_text(errors="replace") for p in traces.glob("spans.jsonl*"))
     import redis.asyncio as aioredis
     from servers.kernel.settings import local_defaults
     client = aioredis.Redis.from_url(local_defaults(env)["redis_url"].reveal())
