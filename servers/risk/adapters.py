@@ -9,29 +9,44 @@ from paymesh.trade.v1 import trade_service_pb2 as trade_api
 from servers.kernel.cache import AppRedis
 from servers.kernel.errors import ResourceExhausted, Unavailable
 
-# Counts a payment once per request id, atomically across all its counters.
-# KEYS: marker, then counter keys; ARGV: marker ttl (0: only read the totals), now_ms, amount, then per key: window_s (0 = daily hash), ttl_s.
+# Counts a payment once per request id, atomically across all its counters, and reads the cached facts (first-seen
+# times, ratings) in the same round trip.
+# KEYS: marker, n counter keys, then the cached-fact keys; ARGV: marker ttl (0: only read the totals), now_ms, amount, n,
+# then per counter: window_s (0 = daily hash), ttl_s; then the request id.
 # Daily counters are hashes {count, sum}; velocity counters are sorted sets of "request:amount" scored by time.
-_COUNT = """
-local fresh = tonumber(ARGV[1]) > 0 and redis.call('set', KEYS[1], '1', 'EX', tonumber(ARGV[1]), 'NX')
+# Returns (count, sum) per counter, then each fact's cached value ('' when not cached).
+_LOOKUP = """
+local n = tonumber(ARGV[4])
+local fresh = n > 0 and tonumber(ARGV[1]) > 0 and redis.call('set', KEYS[1], '1', 'EX', tonumber(ARGV[1]), 'NX')
 local now, amount, out = tonumber(ARGV[2]), tonumber(ARGV[3]), {}
-for i = 2, #KEYS do
-  local window, ttl = tonumber(ARGV[2 + 2 * (i - 1)]), tonumber(ARGV[3 + 2 * (i - 1)])
-  local k = KEYS[i]
+for i = 1, n do
+  local k, window, ttl = KEYS[1 + i], tonumber(ARGV[3 + 2 * i]), tonumber(ARGV[4 + 2 * i])
   if window == 0 then
     if fresh then redis.call('hincrby', k, 'count', 1); redis.call('hincrby', k, 'sum', amount); redis.call('expire', k, ttl) end
     out[#out + 1] = tonumber(redis.call('hget', k, 'count') or '0')
     out[#out + 1] = tonumber(redis.call('hget', k, 'sum') or '0')
   else
     redis.call('zremrangebyscore', k, '-inf', now - window * 1000)
-    if fresh then redis.call('zadd', k, now, ARGV[4 + 2 * (#KEYS - 1)] .. ':' .. amount); redis.call('expire', k, ttl) end
+    if fresh then redis.call('zadd', k, now, ARGV[5 + 2 * n] .. ':' .. amount); redis.call('expire', k, ttl) end
     local members, total = redis.call('zrange', k, 0, -1), 0
     for _, m in ipairs(members) do total = total + tonumber(string.match(m, ':(%-?%d+)$')) end
     out[#out + 1] = #members
     out[#out + 1] = total
   end
 end
+for i = n + 2, #KEYS do out[#out + 1] = redis.call('get', KEYS[i]) or '' end
 return out
+"""
+# Caches facts ("<version> <value>") unless the cache already holds a newer version: a fill racing a rating change
+# can never put an older level back. KEYS: fact keys; ARGV: per key its value and ttl_s.
+_FILL = """
+for i = 1, #KEYS do
+  local cur, new = redis.call('get', KEYS[i]), ARGV[2 * i - 1]
+  if not cur or (tonumber(string.match(cur, '^(%d+)')) or -1) < tonumber(string.match(new, '^(%d+)')) then
+    redis.call('set', KEYS[i], new, 'EX', tonumber(ARGV[2 * i]))
+  end
+end
+return 0
 """
 # Takes a rejected payment back out of its counters, once.
 _UNCOUNT = """
@@ -48,31 +63,44 @@ return 1
 MARKER_TTL = 3 * 24 * 3600
 
 
+Cached = tuple[int, str]  # (version, value) of a cached fact
+
+
 class RedisCounters:
+    """Exact counters, and the cache of the slow-changing facts Assess reads on every call: first-seen times
+    (immutable once recorded) and ratings (versioned by their row's update time). PostgreSQL stays the record."""
+
     def __init__(self, redis: AppRedis):
         self.redis = redis
-        self._count = redis.client.register_script(_COUNT)
+        self._lookup = redis.client.register_script(_LOOKUP)
+        self._fill = redis.client.register_script(_FILL)
         self._uncount = redis.client.register_script(_UNCOUNT)
 
-    async def count(self, request_id: str, keys: list[tuple[str, int]], amount_minor: int, now_ms: int) -> list[tuple[int, int]]:
-        """Counts the payment once per request id in every key (one round trip, atomic) and returns the
-        (count, sum) totals including it."""
-        return await self._run(request_id, keys, amount_minor, now_ms, MARKER_TTL)
+    def fact_key(self, *parts: str) -> str:
+        return self.redis.key("fact", *parts)
 
-    async def peek(self, keys: list[tuple[str, int]], amount_minor: int, now_ms: int) -> list[tuple[int, int]]:
-        """The totals as if this payment were counted, writing nothing."""
-        return [(c + 1, s + amount_minor) for c, s in await self._run("peek", keys, 0, now_ms, 0)]
-
-    async def _run(self, request_id: str, keys: list[tuple[str, int]], amount_minor: int, now_ms: int, marker_ttl: int) -> list[tuple[int, int]]:
-        if not keys:
-            return []
-        redis_keys = [self.redis.key("counted", request_id)] + [self.redis.key(k) for k, _ in keys]
-        args: list = [marker_ttl, now_ms, amount_minor]
+    async def lookup(self, request_id: str | None, keys: list[tuple[str, int]], amount_minor: int, now_ms: int,
+                     facts: list[str]) -> tuple[list[tuple[int, int]], list[Cached | None]]:
+        """One round trip, atomic: counts the payment once per request id in every counter key (None: only peeks,
+        writing nothing) and returns the (count, sum) totals including it, and the cached `facts` (None if not cached)."""
+        if not keys and not facts:
+            return [], []
+        redis_keys = [self.redis.key("counted", request_id or "peek")] + [self.redis.key(k) for k, _ in keys] + facts
+        args: list = [MARKER_TTL if request_id else 0, now_ms, amount_minor if request_id else 0, len(keys)]
         for _, window in keys:
             args += [window, max(window, 2 * 86400)]
-        args.append(request_id)
-        flat = await self._count(keys=redis_keys, args=args)
-        return [(int(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2)]
+        args.append(request_id or "peek")
+        flat = await self._lookup(keys=redis_keys, args=args)
+        n = 2 * len(keys)
+        totals = [(int(flat[i]), int(flat[i + 1])) for i in range(0, n, 2)]
+        if not request_id:  # as if this payment were counted
+            totals = [(c + 1, s + amount_minor) for c, s in totals]
+        return totals, [_cached(raw) for raw in flat[n:]]
+
+    async def fill(self, facts: dict[str, tuple[int, str, int]]) -> None:
+        """Caches facts read from PostgreSQL ({key: (version, value, ttl_s)}), never replacing a newer version."""
+        if facts:
+            await self._fill(keys=list(facts), args=[a for v, value, ttl in facts.values() for a in (f"{v} {value}", ttl)])
 
     async def uncount(self, request_id: str, keys: list[tuple[str, int]], amount_minor: int) -> None:
         if keys:
@@ -85,6 +113,13 @@ class RedisCounters:
     async def lock(self, member_id: str, seconds: int) -> None:
         if member_id:
             await self.redis.set(self.redis.key("lock", member_id), "1", seconds)
+
+
+def _cached(raw: bytes | str) -> Cached | None:
+    if not raw:
+        return None
+    version, _, value = (raw.decode() if isinstance(raw, bytes) else raw).partition(" ")
+    return int(version), value
 
 
 class GrpcPasswords:

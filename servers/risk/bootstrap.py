@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import redis.asyncio as aioredis
+from redis.asyncio import BlockingConnectionPool
+
 from clients.services import Mesh
 from paymesh.risk.v1 import risk_service_pb2, risk_service_pb2_grpc as rpc
 from servers.kernel import cache, db as kdb
@@ -19,9 +22,18 @@ from servers.risk.snapshot import RuleSnapshot
 SERVICES = risk_service_pb2.DESCRIPTOR.services_by_name
 
 
+def _redis(settings: Settings) -> cache.AppRedis:
+    """Every Assess talks to Redis: a bounded pool where a burst waits for a connection (up to
+    `redis_wait_seconds`) instead of failing once the default pool's 100 connections are out."""
+    pool = BlockingConnectionPool.from_url(settings.redis_url.reveal(), max_connections=settings.redis_connections_max,
+                                           timeout=settings.redis_wait_seconds, socket_timeout=15, socket_connect_timeout=5,
+                                           health_check_interval=60)
+    return cache.AppRedis(aioredis.Redis(connection_pool=pool), "risk")
+
+
 async def build(settings: Settings) -> ServiceApp:
     database = await kdb.connect(settings.database_url.reveal(), "risk", Path(__file__).parent / "migrations", settings.db_pool_size)
-    redis = cache.connect(settings.redis_url.reveal(), "risk")
+    redis = _redis(settings)
     mesh = Mesh({"trade": settings.trade_addr}, settings.deadline_ms)
     if settings.seed_default_rules:
         await seed_defaults(database)

@@ -24,7 +24,7 @@ from servers.kernel.ids import new_id
 from servers.kernel.keyfiles import load_or_create_key
 from servers.risk import domain, errors
 from servers.risk.adapters import GrpcPasswords, RedisCounters
-from servers.risk.hotpath import AssessStore
+from servers.risk.hotpath import AssessStore, DecisionWriter
 from servers.risk.settings import Settings
 from servers.risk.snapshot import RuleSnapshot
 from servers.risk.store import RiskStore
@@ -33,6 +33,22 @@ from servers.kernel.timestamps import to_timestamp as _ts
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+_EPOCH, _US = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc), dt.timedelta(microseconds=1)
+
+
+def _us(t: dt.datetime) -> int:
+    return (t - _EPOCH) // _US
+
+
+def _from_us(us: str) -> dt.datetime:
+    return _EPOCH + int(us) * _US
+
+
+def rating_cached(level: int, update_time: dt.datetime | None) -> tuple[int, str]:
+    """A rating as cached: versioned by its row's update time (0 and level 0 when the subject has no row)."""
+    return (_us(update_time) if update_time else 0), str(level)
 
 
 def _is_ip(value: str) -> bool:
@@ -50,11 +66,12 @@ class Risk:
         self.key = load_or_create_key(settings.ticket_key.reveal(), Path(settings.home) / "risk" / "ticket.key")
         self.snapshot = snapshot or RuleSnapshot(db)
         self.hot = AssessStore(db)
+        self.writer = DecisionWriter(self.hot, settings.record_inflight_max, settings.record_group_max, settings.record_queue_max)
 
     async def _facts(self, p: pb.PaymentContext, methods: list[int], rules, dims, now: dt.datetime,
                      request_id: str | None) -> tuple[list[domain.Facts], list[tuple[str, int]]]:
-        """The payment's facts for each payment method: one PostgreSQL read (first seen, ratings, lists) and one
-        Redis script (every counter), concurrently, whatever the number of methods and rules."""
+        """The payment's facts for each payment method: one Redis script counts the payment and reads the cached
+        first-seen times and ratings. PostgreSQL is read only for list lookups (concurrently) and cache misses."""
         scoped = [r for r in rules if any(domain.in_scope(r.spec, p, m) for m in methods)]
         lookups = {(r.spec.list_match.list_id, domain.dimension_value(p, dims.get(r.spec.list_match.list_id, 0)))
                    for r in scoped if r.kind == "list_match"}
@@ -63,20 +80,43 @@ class Risk:
         rated = ([(pb.SUBJECT_TYPE_MEMBER, p.member_id)] if p.member_id else []) + [(pb.SUBJECT_TYPE_MERCHANT, p.merchant_id)]
         counting = {r.rule_id: k for r, k in ((r, domain.counter_key(r, p, now)) for r in scoped) if k is not None}
         keys = list(dict.fromkeys(counting.values()))
-        now_ms = int(now.timestamp() * 1000)
-        counted = (self.counters.count(request_id, keys, p.amount.amount_minor, now_ms) if request_id is not None  # Assess counts
-                   else self.counters.peek(keys, p.amount.amount_minor, now_ms))  # the cashier's query only peeks
-        (first, levels, hits), values = await asyncio.gather(
-            self.hot.facts(seen, rated, [(lid, v, dims.get(lid) == pb.DIMENSION_IP and _is_ip(v)) for lid, v in sorted(lookups) if v], now),
-            counted)
+        fact_keys = [self.counters.fact_key("seen", k, v) for k, v in seen] + [self.counters.fact_key("rating", str(t), s) for t, s in rated]
+        counted = self.counters.lookup(request_id, keys, p.amount.amount_minor, int(now.timestamp() * 1000), fact_keys)
+        listed = [(lid, v, dims.get(lid) == pb.DIMENSION_IP and _is_ip(v)) for lid, v in sorted(lookups) if v]
+        if listed:
+            (values, cached), (_, _, hits) = await asyncio.gather(counted, self.hot.facts([], [], listed, now))
+        else:
+            (values, cached), hits = await counted, {}
+        first = {kind: _from_us(c[1]) for (kind, _), c in zip(seen, cached) if c}
+        levels = {t: int(c[1]) for (t, _), c in zip(rated, cached[len(seen):]) if c}
+        missed_seen = [s for s, c in zip(seen, cached) if not c]
+        missed_rated = [r for r, c in zip(rated, cached[len(seen):]) if not c]
+        if missed_seen or missed_rated:  # first sight of a subject (recorded now) or an expired cache entry
+            got_first, got_levels, _ = await self.hot.facts(missed_seen, missed_rated, [], now)
+            fill = {self.counters.fact_key("rating", str(t), s): (*rating_cached(*got_levels.get(t, (0, None))), self.s.rating_cache_seconds)
+                    for t, s in missed_rated}
+            for kind, value in missed_seen:
+                if got_first.get(kind) is not None:
+                    first[kind] = got_first[kind]
+                    us = _us(got_first[kind])
+                    fill[self.counters.fact_key("seen", kind, value)] = (us, str(us), self.s.seen_cache_seconds)
+            await self.counters.fill(fill)
+            levels.update({t: level for t, (level, _) in got_levels.items()})
         by_key = dict(zip(keys, values))
         facts = domain.Facts(now=now, counters={rule_id: by_key[k] for rule_id, k in counting.items()}, list_hits=hits)
         facts.member_first_seen = p.member_create_time.ToDatetime(dt.timezone.utc) if p.HasField("member_create_time") else first.get("member")
         facts.card_first_seen = p.card_bind_time.ToDatetime(dt.timezone.utc) if p.HasField("card_bind_time") else first.get("card")
         if p.member_id:
-            facts.member_rating = levels.get(pb.SUBJECT_TYPE_MEMBER, pb.RATING_LEVEL_MEDIUM)
-        facts.merchant_rating = levels.get(pb.SUBJECT_TYPE_MERCHANT, pb.RATING_LEVEL_MEDIUM)
+            facts.member_rating = levels.get(pb.SUBJECT_TYPE_MEMBER) or pb.RATING_LEVEL_MEDIUM
+        facts.merchant_rating = levels.get(pb.SUBJECT_TYPE_MERCHANT) or pb.RATING_LEVEL_MEDIUM
         return [facts for _ in methods], keys  # rules check their own scope: facts of rules out of a method's scope are unused
+
+    async def refresh_ratings(self, subjects: list[tuple[int, str]]) -> None:
+        """Puts the committed levels of the subjects into the cache Assess reads (a newer cached version stays)."""
+        async with self.db.transaction() as conn:
+            got = await RiskStore(conn).rating_levels(subjects)
+        await self.counters.fill({self.counters.fact_key("rating", str(t), s): (*rating_cached(*got.get((t, s), (0, None))),
+                                                                                self.s.rating_cache_seconds) for t, s in subjects})
 
     # Assess ----------------------------------------------------------------------------------
     async def assess(self, request: api.AssessRequest) -> api.AssessResponse:
@@ -96,7 +136,7 @@ class Risk:
         reply = api.AssessResponse(decision=d)
         if v.decision == pb.DECISION_ACCEPT:
             reply.risk_ticket.CopyFrom(self._ticket(d, pb.CHALLENGE_TYPE_UNSPECIFIED, now))
-        first = await self.hot.record(request.request_id, idempotency.request_hash(request), reply, current_context_id())
+        first = await self.writer.record(request.request_id, idempotency.request_hash(request), reply, current_context_id())
         reply = first or reply
         if reply.decision.decision == pb.DECISION_REJECT:  # after the commit (a replay too: the uncount marker makes it once)
             await self.counters.uncount(request.request_id, keys, p.amount.amount_minor)

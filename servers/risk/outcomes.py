@@ -7,6 +7,7 @@ changes nothing. Each request id counts once (kernel idempotency, in the same tr
 from __future__ import annotations
 
 import datetime as dt
+from typing import Awaitable, Callable
 
 from paymesh.risk.v1 import risk_pb2 as pb, risk_service_pb2 as api
 from servers.kernel import idempotency
@@ -21,9 +22,12 @@ _COUNTS = {pb.OUTCOME_SUCCESS: (1, 0, 0), pb.OUTCOME_FALSE_POSITIVE: (1, 0, 0), 
 NONE = (0, 0, 0)
 
 
+Refresh = Callable[[list[tuple[int, str]]], Awaitable[None]]
+
+
 class Outcomes:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, db: Database, refresh_ratings: Refresh):
+        self.db, self.refresh_ratings = db, refresh_ratings  # refresh: the cached levels Assess reads, after each commit
 
     async def record(self, request: api.RecordOutcomeRequest) -> api.RecordOutcomeResponse:
         async def work(conn) -> api.RecordOutcomeResponse:
@@ -51,4 +55,9 @@ class Outcomes:
             if d.payment.member_id:
                 reply.member_rating.CopyFrom(await store.rating(pb.SUBJECT_TYPE_MEMBER, d.payment.member_id))
             return reply
-        return await idempotency.run_once(self.db, "risk.RecordOutcome", request.request_id, request, api.RecordOutcomeResponse, work)
+        reply = await idempotency.run_once(self.db, "risk.RecordOutcome", request.request_id, request, api.RecordOutcomeResponse, work)
+        subjects = [(pb.SUBJECT_TYPE_MERCHANT, reply.merchant_rating.subject_id)]
+        if reply.member_rating.subject_id:
+            subjects.append((pb.SUBJECT_TYPE_MEMBER, reply.member_rating.subject_id))
+        await self.refresh_ratings(subjects)
+        return reply

@@ -12,13 +12,13 @@ from servers.risk.handlers import Risk
 from servers.risk.outcomes import Outcomes
 from servers.risk.reports import Reports
 from servers.risk.rules import PAGE_SIZE_DEFAULT, Rules
-from servers.risk.store import RiskStore
+from servers.risk.store import RATING_VERSION, RiskStore
 
 
 class RiskServicer(rpc.RiskServiceServicer):
     def __init__(self, risk: Risk):
         self.risk = risk
-        self.outcomes = Outcomes(risk.db)
+        self.outcomes = Outcomes(risk.db, risk.refresh_ratings)
 
     async def Assess(self, request, context):
         return await self.risk.assess(request)
@@ -70,10 +70,12 @@ class RiskServicer(rpc.RiskServiceServicer):
         async with self.risk.db.transaction() as conn:
             store = RiskStore(conn)
             level = request.level or pb.RATING_LEVEL_MEDIUM
-            await store.q("INSERT INTO ratings (subject_type, subject_id, level, manual_override) VALUES (:t, :s, :l, :m)"
-                          " ON CONFLICT (subject_type, subject_id) DO UPDATE SET level = :l, manual_override = :m, update_time = now()",
-                          t=request.subject_type, s=request.subject_id, l=level, m=bool(request.level))
-            return api.SetRiskRatingResponse(rating=await store.rating(request.subject_type, request.subject_id))
+            await store.q("INSERT INTO ratings (subject_type, subject_id, level, manual_override, update_time) VALUES (:t, :s, :l, :m,"
+                          f" {RATING_VERSION}) ON CONFLICT (subject_type, subject_id) DO UPDATE SET level = :l, manual_override = :m,"
+                          f" update_time = {RATING_VERSION}", t=request.subject_type, s=request.subject_id, l=level, m=bool(request.level))
+            reply = api.SetRiskRatingResponse(rating=await store.rating(request.subject_type, request.subject_id))
+        await self.risk.refresh_ratings([(request.subject_type, request.subject_id)])  # after the commit
+        return reply
 
 
 class RiskRuleServicer(rpc.RiskRuleServiceServicer):

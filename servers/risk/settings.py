@@ -17,3 +17,14 @@ class Settings(CommonSettings):
     seed_default_rules: bool = True
     # How often Assess checks rule_set.version for edits made by another replica (this process's own edits apply at once).
     rule_poll_seconds: float = 1.0
+    # Cached facts (Redis; PostgreSQL stays the record). Ratings are refreshed after every change in this mesh; the TTL
+    # bounds how long a change whose cache refresh was lost (a crash right after its commit) can go unseen.
+    rating_cache_seconds: int = 300
+    seen_cache_seconds: int = 7 * 86400  # first-seen times never change: the TTL only bounds memory
+    # Assess records (decision + idempotency key + challenge/ticket), group-committed: statements in flight at once,
+    # records per statement, records waiting at most (beyond: UNAVAILABLE DECISIONS_BACKLOG).
+    record_inflight_max: int = 2
+    record_group_max: int = 256
+    record_queue_max: int = 4096
+    redis_connections_max: int = 64
+    redis_wait_seconds: float = 5.0

@@ -10,6 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from paymesh.risk.v1 import risk_pb2 as pb
 from servers.risk.domain import RATING_SCORE, ActiveRule, rating_level
 
+# A rating row's update_time is its version for the Redis cache of levels (handlers.rating_cached): taken when the
+# row lock is held, so a later change of the same row always has a later time (now() is the transaction's start).
+RATING_VERSION = "clock_timestamp()"
+
 
 class RiskStore:
     def __init__(self, conn: AsyncConnection):
@@ -90,13 +94,20 @@ class RiskStore:
         r.update_time.FromDatetime(row.update_time)
         return r
 
+    async def rating_levels(self, subjects: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, dt.datetime]]:
+        """(level, update time) of the subjects that have a rating row."""
+        rows = await self.q("SELECT subject_type, subject_id, level, update_time FROM ratings WHERE (subject_type, subject_id) IN"
+                            " (SELECT * FROM unnest(CAST(:t AS smallint[]), CAST(:s AS text[])))",
+                            t=[t for t, _ in subjects], s=[s for _, s in subjects])
+        return {(r.subject_type, r.subject_id): (r.level, r.update_time) for r in rows}
+
     async def count_outcome(self, subject_type: int, subject_id: str, success: int, fraud: int, chargeback: int) -> None:
         """Adds outcome counts to a subject (row locked until commit) and re-derives its level unless overridden."""
-        row = (await self.q("INSERT INTO ratings (subject_type, subject_id, level, success_count, fraud_count, chargeback_count)"
-                            " VALUES (:t, :s, :l, GREATEST(:a, 0), GREATEST(:f, 0), GREATEST(:c, 0))"
+        row = (await self.q("INSERT INTO ratings (subject_type, subject_id, level, success_count, fraud_count, chargeback_count, update_time)"
+                            " VALUES (:t, :s, :l, GREATEST(:a, 0), GREATEST(:f, 0), GREATEST(:c, 0), clock_timestamp())"
                             " ON CONFLICT (subject_type, subject_id) DO UPDATE SET success_count = GREATEST(ratings.success_count + :a, 0),"
                             " fraud_count = GREATEST(ratings.fraud_count + :f, 0), chargeback_count = GREATEST(ratings.chargeback_count + :c, 0),"
-                            " update_time = now() RETURNING *", t=subject_type, s=subject_id, l=pb.RATING_LEVEL_MEDIUM, a=success,
+                            f" update_time = {RATING_VERSION} RETURNING *", t=subject_type, s=subject_id, l=pb.RATING_LEVEL_MEDIUM, a=success,
                             f=fraud, c=chargeback)).one()
         if not row.manual_override:
             level = rating_level(row.success_count, row.fraud_count, row.chargeback_count)

@@ -45,8 +45,8 @@ async def parts(infra, unique):
     database = await kdb.connect(s.database_url.reveal(), unique("risk"), MIGRATIONS, pool_size=20)
     redis = cache.connect(s.redis_url.reveal(), unique("risk"))
     snapshot = RuleSnapshot(database)
-    yield RiskParts(Risk(database, RedisCounters(redis), Passwords(), s, snapshot), Rules(database, snapshot.changed), Outcomes(database),
-                    Reports(database, s), redis)
+    risk = Risk(database, RedisCounters(redis), Passwords(), s, snapshot)
+    yield RiskParts(risk, Rules(database, snapshot.changed), Outcomes(database, risk.refresh_ratings), Reports(database, s), redis)
     await redis.close()
     await database.close()
 
