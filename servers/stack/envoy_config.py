@@ -67,10 +67,12 @@ def render_public(env: Mapping[str, str], lua: str, sample_percent: float) -> st
         check_headers=", ".join(f"{{exact: {h}}}" for h in CHECK_HEADERS))
 
 
-# REST downloads of file bytes go to UFS's plain HTTP endpoint (servers/ufs/servicer_http.py),
-# not through the transcoder: streamed HttpBody over gRPC + transcoding cost ~3x the CPU per byte.
-# GET only (HEAD and the rest keep their old answers); the patterns are the contract's HTTP rules.
-UFS_DOWNLOADS = ("/ufs2/standalone/file/.*", "/ufs2/share/file/[^/]+", "/ufs2/sts/file/[^/]+")
+# REST calls that carry file bytes go to UFS's plain HTTP endpoint (servers/ufs/servicer_http.py),
+# not through the transcoder: streamed HttpBody over gRPC + transcoding cost several times the CPU
+# per byte. Only these methods and paths (HEAD and the rest keep their old answers); the patterns
+# are the contract's HTTP rules.
+UFS_HTTP_ROUTES = (("GET", "/ufs2/standalone/file/.*"), ("GET", "/ufs2/share/file/[^/]+"), ("GET", "/ufs2/sts/file/[^/]+"),
+                   ("PUT", "/ufs2/standalone/file/.*"), ("PUT", "/ufs2/share/file"))
 NO_TRANSCODING = ('typed_per_filter_config: {envoy.filters.http.grpc_json_transcoder: {"@type": '
                   'type.googleapis.com/envoy.config.route.v3.FilterConfig, disabled: true}}')
 
@@ -81,9 +83,9 @@ def _ufs_http(env: Mapping[str, str]) -> tuple[list[str], str]:
     host, grpc_port = _addr(env.get("PAYMESH_UFS_ADDR", f"127.0.0.1:{port('ufs', env)}"))
     http_port = int(env.get("PAYMESH_UFS_HTTP_PORT", "-1"))
     http_port = http_port if http_port > 0 else grpc_port + HTTP_PORT_SHIFT
-    routes = [f'              - match: {{safe_regex: {{regex: "{regex}"}}, headers: [{{name: ":method", string_match: {{exact: GET}}}}]}}\n'
+    routes = [f'              - match: {{safe_regex: {{regex: "{regex}"}}, headers: [{{name: ":method", string_match: {{exact: {method}}}}}]}}\n'
               f'                route: {{cluster: ufs_http, timeout: 0s, idle_timeout: 300s}}\n'
-              f'                {NO_TRANSCODING}' for regex in UFS_DOWNLOADS]
+              f'                {NO_TRANSCODING}' for method, regex in UFS_HTTP_ROUTES]
     cluster = f"""  - name: ufs_http
     type: STATIC
     connect_timeout: 1s

@@ -5,7 +5,7 @@ byte of a download, so a REST caller always gets a proper status and JSON body."
 from __future__ import annotations
 
 import datetime as dt
-from typing import AsyncIterator
+from typing import AsyncIterator, Awaitable, Callable
 
 from google.api import httpbody_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -63,8 +63,33 @@ async def _upload(requests: AsyncIterator, hdrs: dict[str, str]) -> tuple[object
             if message.body.data:
                 yield message.body.data
 
-    content_type = first.body.content_type or hdrs.get("x-ufs-content-type", "")
-    return first, Upload(content_type, chunks(), domain.parse_metadata(hdrs), domain.parse_bool(hdrs, "x-ufs-encrypt"))
+    return first, body_upload(hdrs, first.body.content_type, chunks())
+
+
+def body_upload(hdrs: dict[str, str], content_type: str, chunks: AsyncIterator[bytes]) -> Upload:
+    return Upload(content_type or hdrs.get("x-ufs-content-type", ""), chunks, domain.parse_metadata(hdrs),
+                  domain.parse_bool(hdrs, "x-ufs-encrypt"))
+
+
+# Uploads, shared by the gRPC methods and the plain HTTP endpoint (servicer_http): `read_body`
+# is awaited only after authentication, and returns the object path and the body.
+ReadBody = Callable[[], Awaitable[tuple[str, Upload]]]
+
+
+async def put_standalone(deps: Deps, auth: Authenticator, hdrs: dict[str, str], read_body: ReadBody) -> api.UploadFileResponse:
+    client = await auth.standalone(hdrs)  # before reading a byte of the body
+    alias = hdrs.get("x-ufs-bucket-alias", "")
+    oss_path, upload = await read_body()
+    stored = await handlers.upload_file(deps, client, alias, oss_path, upload, domain.parse_bool(hdrs, "x-ufs-forbid-overwrite"))
+    return api.UploadFileResponse(file=file_pb(stored, client.bucket(alias).bucket_alias))
+
+
+async def put_share(deps: Deps, auth: Authenticator, hdrs: dict[str, str], read_body: ReadBody) -> api.UploadShareFileResponse:
+    client = await auth.client(hdrs)
+    expire = domain.parse_seconds(hdrs, "x-ufs-expire-seconds", None, domain.SHARE_EXPIRE_MAX)
+    _, upload = await read_body()
+    stored = await share.upload_share(deps, client, upload, expire)
+    return api.UploadShareFileResponse(file_tag=stored.file_tag)
 
 
 def download_headers(download: Download) -> list[tuple[str, str]]:
@@ -117,12 +142,11 @@ class StandaloneServicer(rpc.UfsStandaloneServiceServicer):
 
     async def UploadFile(self, request_iterator, context):
         hdrs = headers(context)
-        client = await self.auth.standalone(hdrs)  # before reading a byte of the body
-        alias = hdrs.get("x-ufs-bucket-alias", "")
-        first, upload = await _upload(request_iterator, hdrs)
-        stored = await handlers.upload_file(self.deps, client, alias, first.oss_path, upload,
-                                            domain.parse_bool(hdrs, "x-ufs-forbid-overwrite"))
-        return api.UploadFileResponse(file=file_pb(stored, client.bucket(alias).bucket_alias))
+
+        async def read_body() -> tuple[str, Upload]:
+            first, upload = await _upload(request_iterator, hdrs)
+            return first.oss_path, upload
+        return await put_standalone(self.deps, self.auth, hdrs, read_body)
 
     async def DownloadFile(self, request, context):
         download = await open_standalone(self.deps, self.auth, headers(context), request)
@@ -168,11 +192,11 @@ class ShareServicer(rpc.UfsShareServiceServicer):
 
     async def UploadShareFile(self, request_iterator, context):
         hdrs = headers(context)
-        client = await self.auth.client(hdrs)
-        expire = domain.parse_seconds(hdrs, "x-ufs-expire-seconds", None, domain.SHARE_EXPIRE_MAX)
-        _, upload = await _upload(request_iterator, hdrs)
-        stored = await share.upload_share(self.deps, client, upload, expire)
-        return api.UploadShareFileResponse(file_tag=stored.file_tag)
+
+        async def read_body() -> tuple[str, Upload]:
+            _, upload = await _upload(request_iterator, hdrs)
+            return "", upload
+        return await put_share(self.deps, self.auth, hdrs, read_body)
 
     async def DownloadShareFile(self, request, context):
         download = await open_share(self.deps, self.auth, headers(context), request)

@@ -1,17 +1,19 @@
-"""Plain HTTP/1.1 file downloads for REST callers.
+"""Plain HTTP/1.1 file transfers for REST callers.
 
-Envoy routes the three REST GETs that return file bytes (`/ufs2/standalone/file/{ossPath}`,
-`/ufs2/share/file/{fileTag}`, `/ufs2/sts/file/{stsToken}`) here instead of through the
-gRPC-JSON transcoder: streaming HttpBody messages through gRPC and the transcoder cost about
-three times the CPU per byte of a plain HTTP stream and capped downloads well below S3's
-speed. gRPC callers keep DownloadFile & co. Both paths run the same code: the request message
-is validated against its contract, the servicer's `open_*` functions authenticate and open
-the file, errors become the transcoder's JSON (`{"code","message","details"}`, same HTTP
-status), and the response carries the same headers (plus Content-Length).
+Envoy routes the REST calls that carry file bytes here instead of through the gRPC-JSON
+transcoder: the GETs (`/ufs2/standalone/file/{ossPath}`, `/ufs2/share/file/{fileTag}`,
+`/ufs2/sts/file/{stsToken}`) and the PUTs (`/ufs2/standalone/file/{ossPath}`, `/ufs2/share/file`).
+Streaming HttpBody messages through gRPC and the transcoder cost several times the CPU per
+byte of a plain HTTP stream (uploads arrive as ~16 KiB messages, each a trip through grpc.aio)
+and capped transfers well below S3's speed. gRPC callers keep the RPCs. Both paths run the
+same code: the servicer's `open_*`/`put_*` functions authenticate, open or store the file;
+request messages are validated against their contract like the kernel's interceptor does;
+errors become the transcoder's JSON (`{"code","message","details"}`, same HTTP status); the
+responses carry the same headers (downloads also Content-Length) and the same JSON bodies.
 
 Only Envoy talks to this server (127.0.0.1): one request at a time per connection,
-keep-alive, GET only, no request body; bytes leave as they arrive from S3 (1 MiB chunks,
-read ahead by the store), with the socket's backpressure bounding what is buffered."""
+keep-alive; bytes pass in pieces as they come (S3 read-ahead of 1 MiB chunks down, socket
+reads up), and the sockets' backpressure bounds what is buffered."""
 from __future__ import annotations
 
 import asyncio
@@ -20,11 +22,12 @@ import json
 import logging
 import re
 import time
-from typing import Awaitable, Callable
+from typing import AsyncIterator, Awaitable, Callable
 
 from google.protobuf import json_format
+from google.protobuf.message import Message
 from google.rpc import status_pb2
-from opentelemetry import context as otel_context, propagate, trace
+from opentelemetry import baggage, context as otel_context, propagate, trace
 
 from paymesh.ufs.v1 import ufs_service_pb2 as api
 from servers.kernel import context as ctx
@@ -33,10 +36,11 @@ from servers.kernel.interceptors import ErrorInterceptor
 from servers.kernel.metrics import METRICS
 from servers.kernel.validation import validate
 from servers.ufs import errors, servicer
-from servers.ufs.handlers import Authenticator, Deps, Download
+from servers.ufs.handlers import Authenticator, Deps, Download, Upload
 
 log = logging.getLogger("paymesh.rpc")
 HEAD_LIMIT = 64 * 1024  # Envoy's default max request headers is 60 KiB
+READ_BYTES = 1024 * 1024  # largest piece of request body taken from the socket at once
 IDLE_SECONDS = 600  # an idle keep-alive connection is closed after this
 WRITE_HIGH_WATER = 2 * 1024 * 1024  # socket buffer before drain() waits: keeps 2 chunks in flight
 RESERVED = frozenset(":/?#[]@!$&'()*+,;=")  # RFC 6570: the transcoder leaves these percent-encoded
@@ -95,12 +99,79 @@ def _validate(request) -> None:  # what the kernel's ValidationInterceptor does 
         raise InvalidArgument(violations)
 
 
-# (path pattern, the RPC it stands for, opener); the patterns are the contract's HTTP rules.
-ROUTES: list[tuple[re.Pattern, str, Opener]] = [
-    (re.compile(r"/ufs2/standalone/file/(.*)"), "/paymesh.ufs.v1.UfsStandaloneService/DownloadFile", _standalone),
-    (re.compile(r"/ufs2/share/file/([^/]+)"), "/paymesh.ufs.v1.UfsShareService/DownloadShareFile", _share),
-    (re.compile(r"/ufs2/sts/file/([^/]+)"), "/paymesh.ufs.v1.UfsStsService/DownloadStsFile", _sts),
+Putter = Callable[[Deps, Authenticator, dict[str, str], str, AsyncIterator[bytes]], Awaitable[Message]]
+
+
+async def _put_standalone(deps: Deps, auth: Authenticator, hdrs: dict[str, str], param: str, body: AsyncIterator[bytes]) -> Message:
+    async def read_body() -> tuple[str, Upload]:
+        return param, servicer.body_upload(hdrs, hdrs.get("content-type", ""), body)
+    return await servicer.put_standalone(deps, auth, hdrs, read_body)
+
+
+async def _put_share(deps: Deps, auth: Authenticator, hdrs: dict[str, str], param: str, body: AsyncIterator[bytes]) -> Message:
+    async def read_body() -> tuple[str, Upload]:
+        return "", servicer.body_upload(hdrs, hdrs.get("content-type", ""), body)
+    return await servicer.put_share(deps, auth, hdrs, read_body)
+
+
+# (method, path pattern, the RPC it stands for, handler); the patterns are the contract's HTTP rules.
+ROUTES: list[tuple[str, re.Pattern, str, Opener | Putter]] = [
+    ("GET", re.compile(r"/ufs2/standalone/file/(.*)"), "/paymesh.ufs.v1.UfsStandaloneService/DownloadFile", _standalone),
+    ("GET", re.compile(r"/ufs2/share/file/([^/]+)"), "/paymesh.ufs.v1.UfsShareService/DownloadShareFile", _share),
+    ("GET", re.compile(r"/ufs2/sts/file/([^/]+)"), "/paymesh.ufs.v1.UfsStsService/DownloadStsFile", _sts),
+    ("PUT", re.compile(r"/ufs2/standalone/file/(.*)"), "/paymesh.ufs.v1.UfsStandaloneService/UploadFile", _put_standalone),
+    ("PUT", re.compile(r"/ufs2/share/file()"), "/paymesh.ufs.v1.UfsShareService/UploadShareFile", _put_share),
 ]
+
+
+class _Body:
+    """The request body as a stream of pieces (Content-Length or chunked), read as the handler
+    pulls it; `done` tells whether it was read to its end (else the connection can't be reused)."""
+
+    def __init__(self, reader: asyncio.StreamReader, hdrs: dict[str, str]):
+        self.reader, self.done, self.broken = reader, False, False
+        self.chunked = "chunked" in hdrs.get("transfer-encoding", "").lower()
+        self.length = int(hdrs.get("content-length") or 0)
+        if self.length < 0 or (hdrs.get("transfer-encoding") and not self.chunked):
+            raise ValueError("unsupported request body framing")
+
+    async def _exactly(self, left: int) -> AsyncIterator[bytes]:
+        while left:
+            piece = await self.reader.read(min(left, READ_BYTES))
+            if not piece:
+                raise asyncio.IncompleteReadError(b"", left)
+            left -= len(piece)
+            yield piece
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        try:
+            if not self.chunked:
+                async for piece in self._exactly(self.length):
+                    yield piece
+            else:
+                while size := int((await self.reader.readuntil(b"\r\n")).split(b";", 1)[0].strip(), 16):
+                    async for piece in self._exactly(size):
+                        yield piece
+                    if await self.reader.readexactly(2) != b"\r\n":
+                        raise ValueError("bad chunk")
+                while await self.reader.readuntil(b"\r\n") != b"\r\n":  # trailers
+                    pass
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, ConnectionError) as exc:
+            self.broken = True
+            raise errors.invalid("body", "the request body ended early or is malformed") from exc
+        self.done = True
+
+    async def drain(self) -> bool:
+        """Reads what the handler left unread (a small rest only); False if the connection is unusable."""
+        if self.done or self.broken:
+            return self.done
+        if self.chunked or self.length > READ_BYTES:
+            return False
+        try:
+            await self.reader.readexactly(self.length)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return False
+        return True
 
 
 def parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
@@ -140,6 +211,7 @@ class FileHttpServer:
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
+        # Headers are cut at HEAD_LIMIT; a body is read in pieces of up to READ_BYTES.
         try:
             while True:
                 try:
@@ -152,10 +224,12 @@ class FileHttpServer:
                 except ValueError:
                     await self._plain(writer, 400, "malformed request")
                     return
-                if hdrs.get("transfer-encoding") or int(hdrs.get("content-length") or 0):
-                    await self._plain(writer, 400, "a download takes no request body")
+                try:
+                    body = _Body(reader, hdrs)
+                except ValueError:
+                    await self._plain(writer, 400, "unsupported request body framing")
                     return
-                if not await self._request(method, target, hdrs, writer) or hdrs.get("connection", "").lower() == "close":
+                if not await self._request(method, target, hdrs, body, writer) or hdrs.get("connection", "").lower() == "close":
                     return
         except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError, ValueError):
             pass  # the peer went away or idled out
@@ -164,27 +238,40 @@ class FileHttpServer:
         finally:
             writer.close()
 
-    async def _request(self, method: str, target: str, hdrs: dict[str, str], writer: asyncio.StreamWriter) -> bool:
+    async def _request(self, method: str, target: str, hdrs: dict[str, str], body: _Body, writer: asyncio.StreamWriter) -> bool:
         """Serves one request; False when the connection can't be reused."""
         path = target.split("?", 1)[0]
-        route = next(((m, rpc, opener) for pattern, rpc, opener in ROUTES if (m := pattern.fullmatch(path))), None)
-        if route is None or method != "GET":
-            await self._plain(writer, 404 if route is None else 405, "no such download route")
-            return True
-        match, rpc, opener = route
+        routes = [(m, rpc, handler, verb) for verb, pattern, rpc, handler in ROUTES if (m := pattern.fullmatch(path))]
+        route = next(((m, rpc, handler) for m, rpc, handler, verb in routes if verb == method), None)
+        if route is None:
+            await self._plain(writer, 405 if routes else 404, "no such route")
+            return await body.drain()
+        match, rpc, handler = route
         started = time.perf_counter()
-        token = ctx.bind(ctx.normalize(hdrs.get(ctx.HEADER)) or ctx.new_context_id())
+        token = otel_context.attach(baggage_of(hdrs))
         code = "OK"
         try:
             with self.tracer.start_as_current_span(rpc.lstrip("/"), context=propagate.extract(hdrs), kind=trace.SpanKind.SERVER):
                 try:
-                    download = await opener(self.deps, self.auth, hdrs, unescape(match.group(1)))
+                    param = unescape(match.group(1))
+                    if method == "GET":
+                        await body.drain()
+                        download = await handler(self.deps, self.auth, hdrs, param)
+                    else:
+                        response = await handler(self.deps, self.auth, hdrs, param, body.chunks())
                 except Exception as exc:  # noqa: BLE001 — mapped like the gRPC interceptor maps it
+                    if body.broken:  # the caller went away mid-body: nobody to answer
+                        code = "CANCELLED"
+                        return False
                     grpc_code, (trailing, message) = self.errors.to_status(exc)
                     code = grpc_code.name
-                    await self._error(writer, grpc_code.name, dict(trailing))
-                    return True
-                return await self._stream(writer, download)
+                    reusable = await body.drain()
+                    await self._error(writer, grpc_code.name, dict(trailing), close=not reusable)
+                    return reusable
+                if method == "GET":
+                    return await self._stream(writer, download)
+                await self._json(writer, 200, to_json(response))
+                return await body.drain()
         except BaseException:
             code = "CANCELLED"
             raise
@@ -212,17 +299,18 @@ class FileHttpServer:
         await writer.drain()
         return True
 
-    async def _error(self, writer: asyncio.StreamWriter, code_name: str, trailing: dict) -> None:
+    async def _error(self, writer: asyncio.StreamWriter, code_name: str, trailing: dict, close: bool = False) -> None:
         status = status_pb2.Status.FromString(trailing["grpc-status-details-bin"])
-        body = json.dumps(json_format.MessageToDict(status, always_print_fields_with_no_presence=True),
-                          separators=(",", ":"), ensure_ascii=False).encode()
         http_status = int(trailing.get("x-http-status") or HTTP_STATUS.get(code_name, 500))
-        writer.write(_head(http_status, [("content-type", "application/json"), ("content-length", str(len(body)))]) + body)
-        await writer.drain()
+        await self._json(writer, http_status, json_format.MessageToDict(status, always_print_fields_with_no_presence=True), close)
 
     async def _plain(self, writer: asyncio.StreamWriter, status: int, message: str) -> None:
-        body = json.dumps({"code": status, "message": message}).encode()
-        writer.write(_head(status, [("content-type", "application/json"), ("content-length", str(len(body)))]) + body)
+        await self._json(writer, status, {"code": status, "message": message})
+
+    async def _json(self, writer: asyncio.StreamWriter, status: int, doc: dict, close: bool = False) -> None:
+        body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+        head = [("content-type", "application/json"), ("content-length", str(len(body)))] + ([("connection", "close")] if close else [])
+        writer.write(_head(status, head) + body)
         await writer.drain()
 
 
@@ -233,3 +321,27 @@ def _head(status: int, headers: list[tuple[str, str]]) -> bytes:
             raise errors.system_error(f"header {name} carries a line break")  # invariant: values are sanitized upstream
         lines.append(f"{name}: {value}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def baggage_of(hdrs: dict[str, str]):
+    """The OpenTelemetry context carrying the context id, as the kernel's ContextInterceptor binds it."""
+    context_id = ctx.normalize(hdrs.get(ctx.HEADER)) or ctx.new_context_id()
+    return baggage.set_baggage(ctx.BAGGAGE_KEY, context_id)
+
+
+def to_json(message: Message) -> dict:
+    """The transcoder's JSON of a response: every field printed, in field-number order
+    (json_format puts fields left at their default last)."""
+    doc = json_format.MessageToDict(message, always_print_fields_with_no_presence=True)
+
+    def ordered(value, descriptor):
+        if not isinstance(value, dict) or descriptor is None:
+            return value
+        out = {}
+        for field in descriptor.fields:
+            if field.json_name in value:
+                sub = field.message_type if field.message_type is not None and not field.message_type.GetOptions().map_entry else None
+                out[field.json_name] = ordered(value[field.json_name], sub)
+        return out
+
+    return ordered(doc, message.DESCRIPTOR)

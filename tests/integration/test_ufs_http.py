@@ -162,3 +162,50 @@ async def test_client_going_away_mid_stream_frees_the_download(served):
             digest.update(chunk)
     stored = await deps.uow(lambda repo: repo.get_file(a.bucket("").bucket_name, "big.bin"))
     assert digest.hexdigest() == stored.content.content_sha256
+
+
+async def test_uploads_raw_chunked_and_multipart_answer_like_the_transcoder(served):
+    deps, (a, _), http = served
+    data = os.urandom(2 * 1024 * 1024 + 5)
+
+    async def pieces():
+        for i in range(0, len(data), 300_000):
+            yield data[i:i + 300_000]
+    raw = await http.put("/ufs2/standalone/file/up/raw.bin", content=data, headers={**auth(a), "content-type": "application/x-raw",
+                                                                                     "x-ufs-meta-kind": "r"})
+    assert raw.status_code == 200
+    file = raw.json()["file"]
+    assert list(file) == ["bucketAlias", "ossPath", "fileName", "contentType", "sizeBytes", "contentSha256", "metadata", "encrypted",
+                          "createTime", "updateTime"]  # every field, in the contract's order, int64 as a string
+    assert file["sizeBytes"] == str(len(data)) and file["contentSha256"] == hashlib.sha256(data).hexdigest()
+    assert file["metadata"] == {"kind": "r"} and file["encrypted"] is False
+    chunked = await http.put("/ufs2/standalone/file/up/chunked.bin", content=pieces(), headers={**auth(a), "x-ufs-encrypt": "true"})
+    assert chunked.status_code == 200 and chunked.json()["file"]["encrypted"] is True
+    assert (await http.get("/ufs2/standalone/file/up/chunked.bin", headers=auth(a))).content == data
+    form = await http.put("/ufs2/standalone/file/up/form.txt", files={"file": ("hello.txt", b"hello world\n", "text/plain")}, headers=auth(a))
+    assert form.status_code == 200 and form.json()["file"]["fileName"] == "form.txt" and form.json()["file"]["sizeBytes"] == "12"
+    tag = (await http.put("/ufs2/share/file", files={"file": ("r.pdf", b"%PDF", "application/pdf")},
+                          headers={"x-ufs-client-id": a.client_id, "x-ufs-expire-seconds": "60"})).json()
+    assert list(tag) == ["fileTag"] and len(tag["fileTag"]) == 32
+    assert (await http.get(f"/ufs2/share/file/{tag['fileTag']}", headers={"x-ufs-client-id": a.client_id})).content == b"%PDF"
+
+
+async def test_upload_refusals_and_a_body_that_ends_early(served):
+    deps, (a, _), http = served
+    big = os.urandom(3 * 1024 * 1024)
+    refused = await http.put("/ufs2/standalone/file/up/x.bin", content=big, headers={"x-ufs-client-id": a.client_id})
+    assert refused.status_code == 401 and refused.headers["connection"] == "close"  # answered before the body: not reusable
+    bad_meta = await http.put("/ufs2/standalone/file/up/x.bin", content=b"1", headers={**auth(a), "x-ufs-meta-Bad_1": "x"})
+    assert bad_meta.status_code == 400 and bad_meta.json()["details"][0]["reason"] == "INVALID_PARAMETER"
+    assert (await http.put("/ufs2/standalone/file/up/x.bin", content=b"1", headers=auth(a))).status_code == 200
+    dup = await http.put("/ufs2/standalone/file/up/x.bin", content=b"2", headers={**auth(a), "x-ufs-forbid-overwrite": "true"})
+    assert dup.status_code == 409 and dup.json()["details"][0]["reason"] == "CONFLICT"
+    # a caller that announces 1 MiB and hangs up after 1 KiB leaves no file behind
+    reader, writer = await asyncio.open_connection("127.0.0.1", http.base_url.port)
+    head = "".join(f"{k}: {v}\r\n" for k, v in auth(a).items())
+    writer.write(f"PUT /ufs2/standalone/file/up/cut.bin HTTP/1.1\r\nhost: ufs\r\ncontent-length: 1048576\r\n{head}\r\n".encode()
+                 + b"x" * 1024)
+    await writer.drain()
+    writer.close()
+    await asyncio.sleep(0.5)
+    assert (await http.get("/ufs2/standalone/file/up/cut.bin", headers=auth(a))).status_code == 404

@@ -37,28 +37,32 @@ def test_request_head():
             http.parse_head(bad)
 
 
-@pytest.mark.parametrize("path, rpc", [
-    ("/ufs2/standalone/file/a/b/c.txt", "DownloadFile"),
-    ("/ufs2/share/file/0123", "DownloadShareFile"),
-    ("/ufs2/sts/file/tok", "DownloadStsFile"),
-    ("/ufs2/share/file/a/b", None),
-    ("/ufs2/share/fileMeta/x", None),
-    ("/ufs2/standalone/fileUrl/a", None),
+@pytest.mark.parametrize("method, path, rpc", [
+    ("GET", "/ufs2/standalone/file/a/b/c.txt", "DownloadFile"),
+    ("GET", "/ufs2/share/file/0123", "DownloadShareFile"),
+    ("GET", "/ufs2/sts/file/tok", "DownloadStsFile"),
+    ("PUT", "/ufs2/standalone/file/a/b/c.txt", "UploadFile"),
+    ("PUT", "/ufs2/share/file", "UploadShareFile"),
+    ("GET", "/ufs2/share/file/a/b", None),
+    ("GET", "/ufs2/share/fileMeta/x", None),
+    ("GET", "/ufs2/standalone/fileUrl/a", None),
+    ("PUT", "/ufs2/share/file/x", None),
+    ("GET", "/ufs2/share/file", None),
 ])
-def test_routes_are_the_contracts_download_rules(path, rpc):
-    found = next((r for pattern, r, _ in http.ROUTES if pattern.fullmatch(path)), None)
+def test_routes_are_the_contracts_file_transfer_rules(method, path, rpc):
+    found = next((r for verb, pattern, r, _ in http.ROUTES if verb == method and pattern.fullmatch(path)), None)
     assert (found.rsplit("/", 1)[1] if found else None) == rpc
 
 
-def test_envoy_sends_only_rest_downloads_to_the_http_port():
+def test_envoy_sends_only_rest_file_transfers_to_the_http_port():
     env = {"PAYMESH_PORT_BASE": "30000"}
     rendered = envoy_config.render(env)
     ufs_port = int(Settings.from_env("ufs", env).port)
     assert Settings.from_env("ufs", env).http_bind_port() == ufs_port + 100
     assert f"port_value: {ufs_port + 100}" in rendered.split("name: ufs_http", 1)[1].split("- name:", 1)[0]
     routes = [line for line in rendered.splitlines() if "cluster: ufs_http" in line]
-    assert len(routes) == 3
-    for regex in envoy_config.UFS_DOWNLOADS:
-        block = rendered.split(f'regex: "{regex}"', 1)[1].split("- match:", 1)[0]
-        assert '":method", string_match: {exact: GET}' in rendered.split(f'regex: "{regex}"', 1)[1].split("\n", 1)[0]
+    assert len(routes) == 5
+    for method, regex in envoy_config.UFS_HTTP_ROUTES:
+        match = f'safe_regex: {{regex: "{regex}"}}, headers: [{{name: ":method", string_match: {{exact: {method}}}}}]}}'
+        block = rendered.split(match, 1)[1].split("- match:", 1)[0]
         assert "cluster: ufs_http" in block and "grpc_json_transcoder" in block and "disabled: true" in block
