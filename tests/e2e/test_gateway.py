@@ -4,10 +4,15 @@ operations being unroutable there."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from paymesh.gateway.v1 import gateway_pb2 as gpb, gateway_service_pb2 as gw
-from tests.e2e.conftest import signed
+from tests.e2e.conftest import eventually, signed
 
 
 def order_body(out_trade_no: str, merchant: str | None = None) -> dict:
@@ -86,7 +91,7 @@ async def test_rotation_keeps_the_old_key_for_the_overlap(public, api_key, via_e
     assert all(len(k.fingerprint) == 64 for k in keys)
 
 
-async def test_rate_limit_then_raise_without_restart_and_metering(public, api_key, via_envoy, ids):
+async def test_rate_limit_then_raise_without_restart_and_metering(public, api_key, via_envoy, ids, env):
     merchant = ids("mch")
     key = await api_key(merchant, ["orders"])
     await via_envoy.rate_limits.SetRateLimit(gw.SetRateLimitRequest(limit=gpb.RateLimit(
@@ -105,6 +110,12 @@ async def test_rate_limit_then_raise_without_restart_and_metering(public, api_ke
 
     usage = (await via_envoy.metering.GetUsage(gw.GetUsageRequest(merchant_id=merchant))).rows
     assert [(u.api, u.calls, u.throttled) for u in usage] == [("/paymesh.trade.v1.TradeService/GetOrder", 5, 2)]
+    # The same counts from the CLI an operator (or billing) uses.
+    out = subprocess.run([sys.executable, "-m", "clients.cli", "gateway", "usage", "--merchant", merchant], capture_output=True,
+                         text=True, env={**os.environ, **env}, timeout=60)
+    assert out.returncode == 0, out.stderr
+    [line] = [row for row in out.stdout.splitlines() if merchant in row]
+    assert "/paymesh.trade.v1.TradeService/GetOrder" in line and line.split()[-4:] == ["calls", "5", "throttled", "2"], line
 
 
 async def test_internal_operations_are_unroutable_on_the_public_listener(public, api_key, ids):
@@ -135,13 +146,36 @@ def signed_headers(key):
     return sign("POST", "/paymesh.trade.v1.TradeService/GetOrder", b"\x00\x00\x00\x00\x00", *key)
 
 
-def test_envoy_stats_in_prometheus_format(stack):
+async def test_prometheus_stats_and_access_log_show_the_checks(stack, public, api_key, ids):
     import httpx
 
+    from servers.kernel.metrics import metrics_port
     from servers.kernel.settings import port
 
-    text = httpx.get(f"http://127.0.0.1:{port('envoy_admin', stack[1])}/stats/prometheus", timeout=5).text
-    assert "envoy_http_downstream_rq_total" in text and 'envoy_http_conn_manager_prefix="public"' in text
+    merchant, context_id = ids("mch"), ids("ctx")
+    key = await api_key(merchant, ["orders"])
+    assert signed(public, "GET", f"/v1/orders/{ids('ord')}", key, headers={"x-context-id": context_id}).status_code == 404
+    assert public.get("/v1/orders", headers={"x-context-id": context_id + "_denied"}).status_code == 401
+    envoy = httpx.get(f"http://127.0.0.1:{port('envoy_admin', stack[1])}/stats/prometheus", timeout=5).text
+    assert "envoy_http_downstream_rq_total" in envoy and 'envoy_http_conn_manager_prefix="public"' in envoy
+    assert "envoy_http_ext_authz_ok" in envoy and "envoy_http_ext_authz_denied" in envoy
+    gateway = httpx.get(f"http://127.0.0.1:{metrics_port(port('gateway', stack[1]))}/metrics", timeout=5).text
+    assert 'paymesh_gateway_checks_total{reason="OK",status="200"}' in gateway
+    assert 'paymesh_gateway_checks_total{reason="MISSING_API_KEY",status="401"}' in gateway
+    assert "paymesh_gateway_check_seconds_bucket" in gateway
+
+    # The public access log line carries the context id, the verified merchant and key.
+    log = Path(stack[0].home) / "logs" / "envoy.log"
+
+    async def logged() -> dict | None:
+        for line in log.read_text(errors="replace").splitlines():
+            if context_id in line and line.startswith("{"):
+                entry = json.loads(line)
+                if entry.get("context_id") == context_id:
+                    return entry
+        return None
+    entry = await eventually(logged, timeout_s=25)  # Envoy flushes its access log every few seconds
+    assert entry["listener"] == "public" and entry["merchant_id"] == merchant and entry["key_id"] == key[0], entry
 
 
 def test_openapi_document_is_served_without_a_key(public):
