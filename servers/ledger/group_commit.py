@@ -11,7 +11,8 @@ failing request is left out without touching the others. Outcomes are delivered 
 after the commit.
 
 - At most `inflight_max` groups run at once: while one waits for its commit, the next
-  one gathers what arrived meanwhile. An idle service books a lone request at once.
+  one gathers what arrived meanwhile. An idle service books a lone request at once, on the
+  one-request path.
 - A request_id appears at most once per group; a duplicate waits for the next group, where
   its claim sees the first one's stored response (or REQUEST_ID_REUSED), as it would serially.
 - If the group transaction fails as a whole (anything but a request's own domain error,
@@ -102,6 +103,9 @@ class GroupCommit:
             self._inflight -= 1
 
     async def _run(self, group: list[_Request]) -> None:
+        if len(group) == 1:  # nothing to share: the one-request path's statements are the cheaper ones
+            await self._alone(group[0])
+            return
         try:
             outcomes = await self.db.run_in_transaction(lambda conn: self._book(Repo(conn, deferred=True), group))
         except Exception:  # noqa: BLE001 — the group as a whole failed: each request alone
