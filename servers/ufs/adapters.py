@@ -9,6 +9,7 @@ from typing import Awaitable, Callable, TypeVar
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from servers.kernel import idempotency
 from servers.kernel.db import Database
 from servers.ufs.domain import BucketBinding, Client, ClientState, Content, ShareFile, StoredFile, StsGrant, StsTargetKind
 
@@ -193,6 +194,19 @@ class SqlRepository:
         await self.conn.execute(text("UPDATE sts_tokens SET revoke_time = :at WHERE token_sha256 = :d AND revoke_time IS NULL"),
                                 {"d": token_sha256, "at": at})
         return await self.get_grant(token_sha256)
+
+    # idempotent uploads (the kernel's idempotency_keys table, in this schema) -------------
+    async def get_request(self, method: str, request_id: str) -> tuple[bytes, bytes] | None:
+        row = await self._one("SELECT request_hash, response FROM idempotency_keys WHERE method = :m AND request_id = :r"
+                              " AND response IS NOT NULL", {"m": method, "r": request_id})
+        return (bytes(row.request_hash), bytes(row.response)) if row else None
+
+    async def claim_request(self, method: str, request_id: str, digest: bytes) -> bytes | None:
+        return await idempotency.claim(self.conn, method, request_id, digest)
+
+    async def complete_request(self, method: str, request_id: str, response: bytes) -> None:
+        await self.conn.execute(text("UPDATE idempotency_keys SET response = :b WHERE method = :m AND request_id = :r"),
+                                {"b": response, "m": method, "r": request_id})
 
     # garbage list --------------------------------------------------------------------------
     async def schedule_delete(self, bucket_name: str, object_key: str, not_before: dt.datetime) -> None:

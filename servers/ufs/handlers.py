@@ -21,6 +21,7 @@ from typing import AsyncIterator, Awaitable, Callable
 
 from servers.kernel.errors import PaymeshError
 from servers.ufs import domain, errors, streams
+from servers.ufs.handlers_once import Once, Replayed, file_from_record, file_record, once
 from servers.ufs.domain import Client, ClientState, Content, StoredFile, StsGrant, StsTargetKind, now
 from servers.ufs.ports import KeyService, ObjectStore, Repository, UnitOfWork
 
@@ -46,6 +47,7 @@ class Upload:
     chunks: AsyncIterator[bytes]  # the raw request body
     metadata: dict[str, str]
     encrypt: bool = False
+    request_id: str = ""  # AIP-155, optional (handlers_once)
 
 
 @dataclass(frozen=True)
@@ -107,16 +109,20 @@ class Authenticator:
 
 # --- writing content -------------------------------------------------------------------------
 
-async def _write(deps: Deps, bucket: str, key_prefix: str, upload: Upload, default_name: str, name_from_path: bool = False) -> Content:
-    """name_from_path: a standalone file is named by its ossPath (§3.6.2 downloads helloworld.txt
-    whatever the uploaded form file was called); a share file keeps the form's file name."""
+async def _parse(upload: Upload, default_name: str, name_from_path: bool) -> tuple[AsyncIterator[bytes], str, str]:
+    """The file's bytes, name and content type. name_from_path: a standalone file is named by its
+    ossPath (§3.6.2 downloads helloworld.txt whatever the uploaded form file was called); a share
+    file keeps the form's file name."""
     boundary = streams.boundary_of(upload.content_type) if upload.content_type else None
     if boundary:
         part, data = await streams.multipart_file(upload.chunks, boundary)
         file_name = default_name if name_from_path else domain.safe_file_name(part.file_name, default_name)
-        content_type = part.content_type or mimetypes.guess_type(file_name)[0] or OCTET
-    else:
-        data, file_name, content_type = upload.chunks, default_name, upload.content_type or OCTET
+        return data, file_name, part.content_type or mimetypes.guess_type(file_name)[0] or OCTET
+    return upload.chunks, default_name, upload.content_type or OCTET
+
+
+async def _write(deps: Deps, bucket: str, key_prefix: str, upload: Upload, default_name: str, name_from_path: bool = False) -> Content:
+    data, file_name, content_type = await _parse(upload, default_name, name_from_path)
     object_key = domain.new_object_key(key_prefix)
     lease = now() + dt.timedelta(seconds=deps.upload_lease_seconds)
     await deps.uow(lambda repo: repo.schedule_delete(bucket, object_key, lease))
@@ -146,13 +152,22 @@ async def _copy(deps: Deps, bucket: str, content: Content, to_bucket: str, key_p
     return dataclasses.replace(content, object_key=object_key)
 
 
-async def _commit(deps: Deps, bucket: str, content: Content, work):
+async def _commit(deps: Deps, bucket: str, content: Content, work, once: Once | None = None, record=None):
     """Makes a written object visible: in one transaction the lease entry goes and `work`
-    records the row. On failure the object is deleted at once (or by the collector)."""
+    records the row (and `once`'s key its response, `record(result)`). On failure the object is
+    deleted at once (or by the collector); so is it when a duplicate request committed first
+    (handlers_once.Replayed carries that one's response)."""
     async def unit(repo: Repository):
         if not await repo.cancel_delete(bucket, content.object_key):
             raise errors.system_error("the upload outlived its lease")
-        return await work(repo)
+        if once is not None:
+            first = await repo.claim_request(once.method, once.request_id, once.digest(content))
+            if first is not None:
+                raise Replayed(first)
+        result = await work(repo)
+        if once is not None:
+            await repo.complete_request(once.method, once.request_id, record(result))
+        return result
 
     try:
         return await asyncio.shield(deps.uow(unit))  # a cancelled caller never leaves it half-done
@@ -169,7 +184,7 @@ async def _discard(deps: Deps, bucket: str, object_key: str) -> None:
         log.warning("discard failed; left to the collector", extra={"bucket": bucket, "object_key": object_key})
 
 
-async def _place(deps: Deps, bucket: str, oss_path: str, content: Content, forbid_overwrite: bool) -> StoredFile:
+async def _place(deps: Deps, bucket: str, oss_path: str, content: Content, forbid_overwrite: bool, once: Once | None = None) -> StoredFile:
     async def work(repo: Repository) -> StoredFile:
         for _ in range(5):
             if await repo.insert_file(StoredFile(bucket, oss_path, content)):
@@ -186,7 +201,25 @@ async def _place(deps: Deps, bucket: str, oss_path: str, content: Content, forbi
         assert stored is not None
         return stored
 
-    return await _commit(deps, bucket, content, work)
+    return await _commit(deps, bucket, content, work, once, file_record)
+
+
+async def replay(deps: Deps, once: Once | None, upload: Upload, default_name: str, name_from_path: bool = False) -> bytes | None:
+    """The stored response if `once` already succeeded: the body is hashed as it streams (nothing
+    is stored) and must be the same request, else CONFLICT (REQUEST_ID_REUSED)."""
+    if once is None:
+        return None
+    prior = await deps.uow.read(lambda repo: repo.get_request(once.method, once.request_id))
+    if prior is None:
+        return None
+    data, file_name, content_type = await _parse(upload, default_name, name_from_path)
+    digest = streams.Digest()
+    async for _ in digest.tap(data):
+        pass
+    content = Content("", file_name, content_type, digest.size, digest.sha.hexdigest(), upload.metadata, upload.encrypt, b"")
+    if prior[0] != once.digest(content):
+        raise once.reused()
+    return prior[1]
 
 
 # --- reading content -------------------------------------------------------------------------
@@ -217,10 +250,18 @@ async def _empty() -> AsyncIterator[bytes]:
 async def upload_file(deps: Deps, client: Client, alias: str, oss_path: str, upload: Upload, forbid_overwrite: bool) -> StoredFile:
     domain.check_oss_path(oss_path)
     bucket = client.bucket(alias).bucket_name
+    key = once("UfsStandaloneService/UploadFile", client.client_id, upload.request_id, bucket, oss_path, forbid_overwrite,
+               upload.encrypt, sorted(upload.metadata.items()), upload.content_type)
+    default_name = oss_path.rsplit("/", 1)[-1]
+    if (first := await replay(deps, key, upload, default_name, name_from_path=True)) is not None:
+        return file_from_record(first)
     if forbid_overwrite and await deps.uow(lambda repo: repo.get_file(bucket, oss_path)) is not None:
         raise errors.conflict(f"{oss_path} exists and overwriting is forbidden")  # early: don't stream in vain
-    content = await _write(deps, bucket, oss_path, upload, oss_path.rsplit("/", 1)[-1], name_from_path=True)
-    return await _place(deps, bucket, oss_path, content, forbid_overwrite)
+    content = await _write(deps, bucket, oss_path, upload, default_name, name_from_path=True)
+    try:
+        return await _place(deps, bucket, oss_path, content, forbid_overwrite, key)
+    except Replayed as dup:  # a duplicate committed first; this copy was discarded
+        return file_from_record(dup.response)
 
 
 async def _file(deps: Deps, bucket: str, oss_path: str) -> StoredFile:

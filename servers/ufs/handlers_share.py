@@ -7,7 +7,8 @@ import logging
 from servers.ufs import domain, errors
 from servers.ufs.domain import Client, ClientState, ShareFile, StsTargetKind, now
 from servers.ufs.domain import StoredFile
-from servers.ufs.handlers import Deps, Download, Upload, _commit, _copy, _grant, _header, _open, _place, _presign, _write
+from servers.ufs.handlers import Deps, Download, Upload, _commit, _copy, _grant, _header, _open, _place, _presign, _write, replay
+from servers.ufs.handlers_once import Replayed, once, share_from_record, share_record
 from servers.ufs.ports import Repository
 
 log = logging.getLogger("paymesh.ufs")
@@ -15,6 +16,10 @@ log = logging.getLogger("paymesh.ufs")
 
 async def upload_share(deps: Deps, client: Client, upload: Upload, expire_s: int | None) -> ShareFile:
     tag = domain.new_file_tag()
+    key = once("UfsShareService/UploadShareFile", client.client_id, upload.request_id, expire_s, upload.encrypt,
+               sorted(upload.metadata.items()), upload.content_type)
+    if (first := await replay(deps, key, upload, tag)) is not None:
+        return share_from_record(first)
     content = await _write(deps, deps.share_bucket, f"share/{tag}", upload, tag)
 
     async def work(repo: Repository) -> ShareFile:
@@ -23,7 +28,10 @@ async def upload_share(deps: Deps, client: Client, upload: Upload, expire_s: int
         await repo.insert_share(share)
         return share
 
-    return await _commit(deps, deps.share_bucket, content, work)
+    try:
+        return await _commit(deps, deps.share_bucket, content, work, key, share_record)
+    except Replayed as dup:  # a duplicate committed first; this copy was discarded
+        return share_from_record(dup.response)
 
 
 async def live_share(deps: Deps, file_tag: str) -> ShareFile:

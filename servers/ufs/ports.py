@@ -44,6 +44,12 @@ class Repository(Protocol):
     async def get_grant(self, token_sha256: bytes) -> StsGrant | None: ...
     async def revoke_grant(self, token_sha256: bytes, at: dt.datetime) -> StsGrant | None: ...
 
+    async def get_request(self, method: str, request_id: str) -> tuple[bytes, bytes] | None:
+        """(request hash, stored response) of a completed idempotent request."""
+    async def claim_request(self, method: str, request_id: str, digest: bytes) -> bytes | None:
+        """Claims the key (None), or returns the first request's response; another hash raises REQUEST_ID_REUSED."""
+    async def complete_request(self, method: str, request_id: str, response: bytes) -> None: ...
+
     async def schedule_delete(self, bucket_name: str, object_key: str, not_before: dt.datetime) -> None:
         """Records that an object must be deleted after `not_before` (the garbage list)."""
     async def cancel_delete(self, bucket_name: str, object_key: str) -> bool:

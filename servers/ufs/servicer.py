@@ -63,12 +63,12 @@ async def _upload(requests: AsyncIterator, hdrs: dict[str, str]) -> tuple[object
             if message.body.data:
                 yield message.body.data
 
-    return first, body_upload(hdrs, first.body.content_type, chunks())
+    return first, body_upload(hdrs, first.body.content_type, chunks(), first.request_id)
 
 
-def body_upload(hdrs: dict[str, str], content_type: str, chunks: AsyncIterator[bytes]) -> Upload:
+def body_upload(hdrs: dict[str, str], content_type: str, chunks: AsyncIterator[bytes], request_id: str = "") -> Upload:
     return Upload(content_type or hdrs.get("x-ufs-content-type", ""), chunks, domain.parse_metadata(hdrs),
-                  domain.parse_bool(hdrs, "x-ufs-encrypt"))
+                  domain.parse_bool(hdrs, "x-ufs-encrypt"), request_id)
 
 
 # Uploads, shared by the gRPC methods and the plain HTTP endpoint (servicer_http): `read_body`

@@ -23,6 +23,7 @@ import logging
 import re
 import time
 from typing import AsyncIterator, Awaitable, Callable
+from urllib.parse import parse_qs
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -99,18 +100,21 @@ def _validate(request) -> None:  # what the kernel's ValidationInterceptor does 
         raise InvalidArgument(violations)
 
 
-Putter = Callable[[Deps, Authenticator, dict[str, str], str, AsyncIterator[bytes]], Awaitable[Message]]
+# (deps, auth, headers, path parameter, request_id from the query, body) → the RPC's response
+Putter = Callable[[Deps, Authenticator, dict[str, str], str, str, AsyncIterator[bytes]], Awaitable[Message]]
 
 
-async def _put_standalone(deps: Deps, auth: Authenticator, hdrs: dict[str, str], param: str, body: AsyncIterator[bytes]) -> Message:
+async def _put_standalone(deps: Deps, auth: Authenticator, hdrs: dict[str, str], param: str, request_id: str,
+                          body: AsyncIterator[bytes]) -> Message:
     async def read_body() -> tuple[str, Upload]:
-        return param, servicer.body_upload(hdrs, hdrs.get("content-type", ""), body)
+        return param, servicer.body_upload(hdrs, hdrs.get("content-type", ""), body, request_id)
     return await servicer.put_standalone(deps, auth, hdrs, read_body)
 
 
-async def _put_share(deps: Deps, auth: Authenticator, hdrs: dict[str, str], param: str, body: AsyncIterator[bytes]) -> Message:
+async def _put_share(deps: Deps, auth: Authenticator, hdrs: dict[str, str], param: str, request_id: str,
+                     body: AsyncIterator[bytes]) -> Message:
     async def read_body() -> tuple[str, Upload]:
-        return "", servicer.body_upload(hdrs, hdrs.get("content-type", ""), body)
+        return "", servicer.body_upload(hdrs, hdrs.get("content-type", ""), body, request_id)
     return await servicer.put_share(deps, auth, hdrs, read_body)
 
 
@@ -240,7 +244,7 @@ class FileHttpServer:
 
     async def _request(self, method: str, target: str, hdrs: dict[str, str], body: _Body, writer: asyncio.StreamWriter) -> bool:
         """Serves one request; False when the connection can't be reused."""
-        path = target.split("?", 1)[0]
+        path, _, query = target.partition("?")
         routes = [(m, rpc, handler, verb) for verb, pattern, rpc, handler in ROUTES if (m := pattern.fullmatch(path))]
         route = next(((m, rpc, handler) for m, rpc, handler, verb in routes if verb == method), None)
         if route is None:
@@ -258,7 +262,8 @@ class FileHttpServer:
                         await body.drain()
                         download = await handler(self.deps, self.auth, hdrs, param)
                     else:
-                        response = await handler(self.deps, self.auth, hdrs, param, body.chunks())
+                        request_id = parse_qs(query).get("request_id", [""])[-1]  # ?request_id=, as the transcoder binds it
+                        response = await handler(self.deps, self.auth, hdrs, param, request_id, body.chunks())
                 except Exception as exc:  # noqa: BLE001 — mapped like the gRPC interceptor maps it
                     if body.broken:  # the caller went away mid-body: nobody to answer
                         code = "CANCELLED"

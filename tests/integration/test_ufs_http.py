@@ -209,3 +209,36 @@ async def test_upload_refusals_and_a_body_that_ends_early(served):
     writer.close()
     await asyncio.sleep(0.5)
     assert (await http.get("/ufs2/standalone/file/up/cut.bin", headers=auth(a))).status_code == 404
+
+
+def _objects(deps: Deps, bucket: str) -> list[str]:
+    return [o.object_name for o in deps.store.client.list_objects(bucket, recursive=True)]
+
+
+async def test_request_id_makes_an_upload_happen_once(served):
+    deps, (a, b), http = served
+    bucket = a.bucket("").bucket_name
+    url = "/ufs2/standalone/file/once/a.bin?request_id=up-1"
+    first = await http.put(url, content=b"first bytes", headers={**auth(a), "x-ufs-meta-kind": "k"})
+    again = await http.put(url, content=b"first bytes", headers={**auth(a), "x-ufs-meta-kind": "k"})
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert len(await asyncio.to_thread(_objects, deps, bucket)) == 1  # the retry stored nothing
+    other = await http.put(url, content=b"other bytes", headers={**auth(a), "x-ufs-meta-kind": "k"})
+    assert other.status_code == 409 and other.json()["details"][0]["reason"] == "CONFLICT"
+    assert (await http.get("/ufs2/standalone/file/once/a.bin", headers=auth(a))).content == b"first bytes"
+    # the key is the client's own: B may use the same request_id for its own upload
+    mine = await http.put("/ufs2/standalone/file/once/a.bin?request_id=up-1", content=b"B", headers=auth(b))
+    assert mine.status_code == 200 and mine.json()["file"]["sizeBytes"] == "1"
+
+
+async def test_concurrent_duplicates_get_the_first_response_and_leave_one_object(served):
+    deps, (a, _), http = served
+    bucket = a.bucket("").bucket_name
+    replies = await asyncio.gather(*[http.put("/ufs2/standalone/file/once/race.bin?request_id=race-1", content=b"same",
+                                              headers={**auth(a), "x-ufs-forbid-overwrite": "true"}) for _ in range(6)])
+    assert [r.status_code for r in replies] == [200] * 6
+    assert len({r.text for r in replies}) == 1
+    assert len([o for o in await asyncio.to_thread(_objects, deps, bucket) if o.startswith("once/race.bin")]) == 1
+    tag = await http.put("/ufs2/share/file?request_id=s-1", content=b"t", headers={"x-ufs-client-id": a.client_id})
+    again = await http.put("/ufs2/share/file?request_id=s-1", content=b"t", headers={"x-ufs-client-id": a.client_id})
+    assert tag.status_code == 200 and tag.json() == again.json()
