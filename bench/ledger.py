@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import sys
 import time
 import uuid
@@ -221,22 +220,12 @@ def main() -> None:
                         help="concurrent CreateTransfers groups; 0 = every request in a transaction of its own (before group commit)")
     parser.add_argument("--pg-fast", action="store_true", help="fsync off (the test tiers' setting): the CPU-bound ceiling")
     args = parser.parse_args()
-    from servers.stack import components, runner
+    from mesh import fresh_stack
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMESH_")}
-    env.update({"PAYMESH_HOME": str(ROOT / (".paymesh-bench-ledger" if args.port_base == PORT_BASE else f".paymesh-bench-ledger-{args.port_base}")), "PAYMESH_PORT_BASE": str(args.port_base), "PAYMESH_LOG_LEVEL": "WARNING",
-                "PAYMESH_PG_FAST": "1" if args.pg_fast else "0"})
-    plan = components.plan(env, {"postgres"})
-    runner.down(plan, say=lambda _: None)
-    shutil.rmtree(plan.home, ignore_errors=True)
-    plan = components.plan(env, {"postgres"})
-    print(f"starting PostgreSQL for the ledger bench (port base {args.port_base}) ...", flush=True)
-    runner.up(plan, say=lambda _: None, timeout_s=120)
-    args.home = plan.home
-    try:
+    home = ROOT / (".paymesh-bench-ledger" if args.port_base == PORT_BASE else f".paymesh-bench-ledger-{args.port_base}")
+    with fresh_stack(home, args.port_base, {"postgres"}, {"PAYMESH_PG_FAST": "1" if args.pg_fast else "0"}) as plan:
+        args.home = plan.home
         result = asyncio.run(bench(args))
-    finally:
-        runner.down(plan, say=lambda _: None)
     print(json.dumps(result))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -25,9 +26,31 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "generated")]
+
+
+@contextlib.contextmanager
+def fresh_stack(home: Path, port_base: int, parts: set[str] | None = None, env_extra: dict[str, str] | None = None,
+                timeout_s: float = 180) -> Iterator:
+    """A bench's own stack: `parts` (None: all) on their own port base and home, wiped before,
+    stopped after, whatever happens. Yields the plan (plan.env, plan.home, plan.endpoints())."""
+    from servers.stack import components, runner
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMESH_")}
+    env.update({"PAYMESH_HOME": str(home), "PAYMESH_PORT_BASE": str(port_base), "PAYMESH_LOG_LEVEL": "WARNING", **(env_extra or {})})
+    plan = components.plan(env, parts)
+    runner.down(plan, say=lambda _: None)
+    shutil.rmtree(plan.home, ignore_errors=True)
+    plan = components.plan(env, parts)  # recreated home (generated credentials)
+    print(f"starting {', '.join(sorted(parts)) if parts else 'the whole stack'} for the bench (port base {port_base}) ...", flush=True)
+    runner.up(plan, say=lambda _: None, timeout_s=timeout_s)
+    try:
+        yield plan
+    finally:
+        runner.down(plan, say=lambda _: None)
 
 
 def ensure_tools() -> None:

@@ -22,7 +22,6 @@ import datetime as dt
 import json
 import os
 import resource
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -162,22 +161,11 @@ def main() -> None:
     parser.add_argument("--port-base", type=int, default=PORT_BASE, help="PostgreSQL's port base (a free one per engineer)")
     parser.add_argument("--pg-fast", action="store_true", help="fsync off (the test tiers' setting)")
     args = parser.parse_args()
-    from servers.stack import components, runner
+    from mesh import fresh_stack
 
     args.home = str(ROOT / f".paymesh-bench-recon-{args.port_base}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYMESH_")}
-    env.update({"PAYMESH_HOME": args.home, "PAYMESH_PORT_BASE": str(args.port_base), "PAYMESH_LOG_LEVEL": "WARNING",
-                "PAYMESH_PG_FAST": "1" if args.pg_fast else "0"})
-    plan = components.plan(env, {"postgres"})
-    runner.down(plan, say=lambda _: None)
-    shutil.rmtree(plan.home, ignore_errors=True)
-    plan = components.plan(env, {"postgres"})
-    print(f"starting PostgreSQL for the recon bench (port base {args.port_base}) ...", flush=True)
-    runner.up(plan, say=lambda _: None, timeout_s=120)
-    try:
+    with fresh_stack(Path(args.home), args.port_base, {"postgres"}, {"PAYMESH_PG_FAST": "1" if args.pg_fast else "0"}):
         result = asyncio.run(bench(args))
-    finally:
-        runner.down(plan, say=lambda _: None)
     print(json.dumps(result))
 
 
