@@ -289,3 +289,31 @@ async def test_rest_downloads_bypass_transcoding_and_match_grpc(via_envoy, edge)
     assert got == data and content_type == rest.headers["content-type"] == "application/x-both"
     for name in ("content-disposition", "accept-ranges", "x-ufs-meta-kind"):
         assert initial[name] == rest.headers[name]
+
+
+async def test_upload_request_id_once_over_grpc_and_rest(via_envoy, edge):
+    """AIP-155 on uploads: a retried upload (same request_id, same bytes) returns the first
+    result, over gRPC (client stream) and REST (?request_id=); other bytes are CONFLICT."""
+    from google.api import httpbody_pb2
+
+    _, hdrs, _ = await provision(via_envoy)
+
+    def stream(data: bytes, request_id: str):
+        async def messages():
+            yield api.UploadFileRequest(oss_path="once/g.bin", request_id=request_id,
+                                        body=httpbody_pb2.HttpBody(content_type="application/octet-stream", data=data[:5]))
+            yield api.UploadFileRequest(body=httpbody_pb2.HttpBody(data=data[5:]))
+        return messages()
+
+    md = tuple(hdrs.items())
+    first = await via_envoy.ufs_standalone.UploadFile(stream(b"grpc bytes", "g-1"), metadata=md)
+    again = await via_envoy.ufs_standalone.UploadFile(stream(b"grpc bytes", "g-1"), metadata=md)
+    assert first == again and first.file.size_bytes == 10
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await via_envoy.ufs_standalone.UploadFile(stream(b"other bytes", "g-1"), metadata=md)
+    assert err.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    async with httpx.AsyncClient(base_url=f"http://{edge}", timeout=60) as http:
+        one = await http.put("/ufs2/standalone/file/once/r.bin?request_id=r-1", content=b"rest", headers=hdrs)
+        two = await http.put("/ufs2/standalone/file/once/r.bin?request_id=r-1", content=b"rest", headers=hdrs)
+        assert one.status_code == two.status_code == 200 and one.json() == two.json()
+        assert (await http.get("/ufs2/standalone/file/once/g.bin", headers=hdrs)).content == b"grpc bytes"
