@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import signal
 import time
 from typing import Any
 
@@ -173,8 +175,13 @@ async def serve_check(servicer: AuthorizationServicer, address: str, options: li
     authz_rpc.add_AuthorizationServicer_to_server(servicer, server)
     health = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
-    bound = server.add_insecure_port(address)
-    await server.start()
+    try:
+        bound = server.add_insecure_port(address)
+        await server.start()
+    except Exception:  # a gateway without Check refuses every public call: stop, so the failure shows
+        log.critical("check listener failed", exc_info=True, extra={"address": address})
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise
     for name in ("", authz.DESCRIPTOR.services_by_name["Authorization"].full_name):
         await health.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("serving check", extra={"port": bound})
