@@ -125,3 +125,26 @@ async def test_native_api_and_no_plaintext_in_logs_traces_rows_or_redis(via_envo
     assert saved.ticket.ticket in haystack  # the scan sees the data
     for value in (secret, "sensitive-data", "+8613800138000", "4111111111111111"):
         assert value not in haystack
+
+
+async def test_trade_contracts_are_tokenized_by_ues_before_trade_sees_them(rest, ids, pg):
+    """Mobile (CreateMember) and card number / CVV2 (AddCard) reach trade as UES tickets of the right
+    data type; trade's schema never holds the values."""
+    mobile, pan = "+33698765432", "4012888888881881"
+    r = rest.post("/v1/members", json={"request_id": ids("req"), "display_name": "Tok", "mobile": mobile})
+    assert r.status_code == 200 and mobile not in r.text, r.text
+    member = r.json()["member"]
+    assert TICKET.match(member["mobileTicket"]) and member["mobileTicket"].startswith("P")
+    assert rest.get(f"/v1/ues/tickets/{member['mobileTicket']}").json()["ticket"]["dataType"] == "mobile_no"
+    r = rest.post(f"/v1/members/{member['memberId']}/cards", json={"request_id": ids("req"), "card_no": pan, "cvv2": "321",
+                                                                  "expiry_month": 11, "expiry_year": 2031})
+    assert r.status_code == 200 and pan not in r.text, r.text
+    card = r.json()["card"]
+    assert rest.get(f"/v1/ues/tickets/{card['cardNoTicket']}").json()["ticket"]["dataType"] == "card_no"
+    r = rest.post(f"/v1/members/{member['memberId']}/cards", json={"request_id": ids("req"), "card_no": "4012888", "cvv2": "98765"})
+    assert r.status_code == 400 and "4012888" not in r.text and "98765" not in r.text, r.text  # refused by UES, value not echoed
+    for value in (mobile, mobile.lstrip("+"), pan):
+        rows = await pg.fetch("SELECT table_name FROM information_schema.tables WHERE table_schema = 'trade' AND table_type = 'BASE TABLE'")
+        for row in rows:
+            hits = await pg.fetchval(f'SELECT count(*) FROM trade."{row["table_name"]}" t WHERE t::text LIKE $1', f"%{value}%")
+            assert hits == 0, (row["table_name"], value)
