@@ -259,7 +259,7 @@ class FileHttpServer:
                 try:
                     param = unescape(match.group(1))
                     if method == "GET":
-                        await body.drain()
+                        reusable = await body.drain()  # a GET's stray body: small ones are skipped, else no keep-alive
                         download = await handler(self.deps, self.auth, hdrs, param)
                     else:
                         request_id = parse_qs(query).get("request_id", [""])[-1]  # ?request_id=, as the transcoder binds it
@@ -274,7 +274,7 @@ class FileHttpServer:
                     await self._error(writer, grpc_code.name, dict(trailing), close=not reusable)
                     return reusable
                 if method == "GET":
-                    return await self._stream(writer, download)
+                    return await self._stream(writer, download) and reusable
                 await self._json(writer, 200, to_json(response))
                 return await body.drain()
         except BaseException:
