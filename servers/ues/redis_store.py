@@ -6,12 +6,15 @@ from __future__ import annotations
 import base64
 import json
 import os
+import struct
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from servers.kernel.cache import AppRedis
 from servers.ues.crypto import CacheCipher, Random
 from servers.ues.domain import Record, TicketType
+
+_U16, _U32 = struct.Struct(">H"), struct.Struct(">I")
 
 
 def _dump(record: Record, ttl: int) -> bytes:
@@ -64,15 +67,28 @@ class RedisTempStore:
         await self.redis.delete(self._key(ticket))
 
 
-# KEYS: n entry keys, then the per-key-version index sets. ARGV: ttl, n, index ttl, n sealed
-# values, n tickets, n index positions (1-based). Entries and their index membership in one step.
+# One call stores a whole batch of cache entries. KEYS: the per-key-version index sets. ARGV: entry key
+# prefix, TTL, index TTL, and the entries packed as (u16 len, ticket, u32 len, sealed value, u16 index
+# position) — three arguments instead of 3,000, so redis-py packs ~0.6 ms instead of ~3 ms per 1,000 and
+# Redis parses one blob; index members go in with one SADD per 500. (Entry keys are built here, not
+# declared in KEYS: fine on one Redis node, as the key layout is anyway; Redis Cluster would need hash tags.)
 _CACHE_PUT = """
-local ttl, n, ittl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-for i = 1, n do
-  redis.call('SET', KEYS[i], ARGV[3 + i], 'EX', ttl)
-  redis.call('SADD', KEYS[n + tonumber(ARGV[3 + 2 * n + i])], ARGV[3 + n + i])
+local prefix, ttl, ittl, payload = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local members, pos, n = {}, 1, 0
+for j = 1, #KEYS do members[j] = {} end
+while pos <= #payload do
+  local ticket, value, idx
+  ticket, value, idx, pos = struct.unpack('>Hc0Ic0H', payload, pos)
+  redis.call('SET', prefix .. ticket, value, 'EX', ttl)
+  local m = members[idx]
+  m[#m + 1] = ticket
+  n = n + 1
 end
-for j = n + 1, #KEYS do
+for j = 1, #KEYS do
+  local m = members[j]
+  for i = 1, #m, 500 do
+    redis.call('SADD', KEYS[j], unpack(m, i, math.min(i + 499, #m)))
+  end
   redis.call('EXPIRE', KEYS[j], ittl)
 end
 return n
@@ -111,16 +127,17 @@ class RedisPlainCache:
         return out
 
     async def put_many(self, entries: list[tuple[str, str, str, str]], rand: Random = os.urandom) -> None:
-        """(ticket, key_id, data_type, plaintext) entries, all in ONE script call: a 1,000-entry
-        pipeline costs redis-py ~15 ms of CPU building and parsing 2,000 replies."""
+        """(ticket, key_id, data_type, plaintext) entries, all in ONE script call (a redis-py pipeline
+        of 2,000+ commands cost ~15 ms of CPU per 1,000 entries)."""
         if not entries:
             return
         indexes = list(dict.fromkeys(key_id for _, key_id, _, _ in entries))
         position = {key_id: i + 1 for i, key_id in enumerate(indexes)}
-        await self._put(keys=[self._key(t) for t, _, _, _ in entries] + [self._index(k) for k in indexes],
-                        args=[self.ttl, len(entries), self.ttl + 60]
-                        + [self.cipher.seal(t, k, dt, plain, rand) for t, k, dt, plain in entries]
-                        + [t for t, _, _, _ in entries] + [position[k] for _, k, _, _ in entries])
+        packed = []
+        for ticket, key_id, data_type, plain in entries:
+            raw, value = ticket.encode(), self.cipher.seal(ticket, key_id, data_type, plain, rand)
+            packed.append(_U16.pack(len(raw)) + raw + _U32.pack(len(value)) + value + _U16.pack(position[key_id]))
+        await self._put(keys=[self._index(k) for k in indexes], args=[self._key(""), self.ttl, self.ttl + 60, b"".join(packed)])
 
     async def drop(self, tickets: list[str]) -> None:
         if tickets:
