@@ -13,6 +13,7 @@ from servers.kernel import cache, db as kdb
 from servers.kernel.server import Registration, ServiceApp
 from servers.risk.adapters import GrpcPasswords, RedisCounters
 from servers.risk.handlers import Risk
+from servers.risk.hotpath import records_pool
 from servers.risk.reports import Reports
 from servers.risk.rules import Rules, seed_defaults
 from servers.risk.servicer import RiskListServicer, RiskRuleServicer, RiskServicer
@@ -31,6 +32,15 @@ def _redis(settings: Settings) -> cache.AppRedis:
     return cache.AppRedis(aioredis.Redis(connection_pool=pool), "risk")
 
 
+async def _records_pool(settings: Settings):
+    """The Assess records' own small pool, committing asynchronously, unless Settings.decision_commit is durable."""
+    if settings.decision_commit == "durable":
+        return None
+    if settings.decision_commit != "async":
+        raise ValueError(f"PAYMESH_RISK_DECISION_COMMIT must be async or durable, not {settings.decision_commit!r}")
+    return await records_pool(settings.database_url.reveal(), "risk", settings.record_inflight_max + 2)
+
+
 async def build(settings: Settings) -> ServiceApp:
     database = await kdb.connect(settings.database_url.reveal(), "risk", Path(__file__).parent / "migrations", settings.db_pool_size)
     redis = _redis(settings)
@@ -39,12 +49,13 @@ async def build(settings: Settings) -> ServiceApp:
         await seed_defaults(database)
     snapshot = RuleSnapshot(database, settings.rule_poll_seconds)
     rules = Rules(database, snapshot.changed)
+    records = await _records_pool(settings)
     return ServiceApp(
         registrations=[
-            Registration(rpc.add_RiskServiceServicer_to_server, RiskServicer(Risk(database, RedisCounters(redis), GrpcPasswords(mesh), settings, snapshot)),
+            Registration(rpc.add_RiskServiceServicer_to_server, RiskServicer(Risk(database, RedisCounters(redis), GrpcPasswords(mesh), settings, snapshot, records)),
                          SERVICES["RiskService"].full_name),
             Registration(rpc.add_RiskRuleServiceServicer_to_server, RiskRuleServicer(rules, Reports(database, settings)), SERVICES["RiskRuleService"].full_name),
             Registration(rpc.add_RiskListServiceServicer_to_server, RiskListServicer(rules), SERVICES["RiskListService"].full_name),
         ],
-        closers=[mesh.close, redis.close, database.close],
+        closers=[mesh.close, redis.close, database.close] + ([records.close] if records else []),
     )

@@ -61,11 +61,11 @@ def _is_ip(value: str) -> bool:
 
 class Risk:
     def __init__(self, db: Database, counters: RedisCounters, passwords: GrpcPasswords, settings: Settings,
-                 snapshot: RuleSnapshot | None = None):
+                 snapshot: RuleSnapshot | None = None, records=None):
         self.db, self.counters, self.passwords, self.s = db, counters, passwords, settings
         self.key = load_or_create_key(settings.ticket_key.reveal(), Path(settings.home) / "risk" / "ticket.key")
         self.snapshot = snapshot or RuleSnapshot(db)
-        self.hot = AssessStore(db)
+        self.hot = AssessStore(db, records)
         self.writer = DecisionWriter(self.hot, settings.record_inflight_max, settings.record_group_max, settings.record_queue_max)
 
     async def _facts(self, p: pb.PaymentContext, methods: list[int], rules, dims, now: dt.datetime,

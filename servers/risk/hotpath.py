@@ -66,9 +66,29 @@ def _utc(ts) -> dt.datetime:
     return ts.ToDatetime(dt.timezone.utc)
 
 
+async def records_pool(database_url: str, schema: str, size: int):
+    """A small asyncpg pool whose sessions commit asynchronously (synchronous_commit=off): the Assess
+    records' (Settings.decision_commit says why that is safe)."""
+    return await asyncpg.create_pool(database_url.replace("+asyncpg", ""), min_size=1, max_size=size, command_timeout=30,
+                                     server_settings={"search_path": schema, "synchronous_commit": "off",
+                                                      "application_name": f"paymesh-{schema}-records"})
+
+
 class AssessStore:
-    def __init__(self, db: Database):
-        self.db = db
+    """`records`: a pool whose sessions commit asynchronously (see Settings.decision_commit) for the Assess
+    records; None: they share the service's durable pool."""
+
+    def __init__(self, db: Database, records=None):
+        self.db, self.records = db, records
+
+    @contextlib.asynccontextmanager
+    async def _record_conn(self) -> AsyncIterator:
+        if self.records is None:
+            async with self._conn() as conn:
+                yield conn
+        else:
+            async with self.records.acquire() as conn:
+                yield conn
 
     @contextlib.asynccontextmanager
     async def _conn(self) -> AsyncIterator:
@@ -145,7 +165,7 @@ class AssessStore:
             t = reply.risk_ticket
             sql += _TICKET
             args += [t.ticket.split(".")[1], t.verification, t.state, _utc(t.issue_time), _utc(t.expire_time)]
-        async with self._conn() as conn:
+        async with self._record_conn() as conn:
             if await conn.fetchval(sql + _DONE, *args):
                 return None
             row = await conn.fetchrow(_STORED, request_id)
@@ -170,7 +190,7 @@ class AssessStore:
                 row += [0, "", "", 0, 0, 0, None, None]
             for col, value in zip(cols, row):
                 col.append(value)
-        async with self._conn() as conn:
+        async with self._record_conn() as conn:
             claimed = {row[0] for row in await conn.fetch(_GROUP, *cols)}
             others = [r.request_id for r in group if r.request_id not in claimed]
             stored = {row[0]: row for row in await conn.fetch(_STORED_MANY, others)} if others else {}

@@ -23,6 +23,12 @@ class Settings(CommonSettings):
     seen_cache_seconds: int = 7 * 86400  # first-seen times never change: the TTL only bounds memory
     # Assess records (decision + idempotency key + challenge/ticket), group-committed: statements in flight at once,
     # records per statement, records waiting at most (beyond: UNAVAILABLE DECISIONS_BACKLOG).
+    # "async": the Assess records commit without waiting for their WAL flush (PostgreSQL's per-session
+    # synchronous_commit=off; a crash may lose the last ~0.6 s of records, never corrupt anything). Safe here because
+    # losing one fails closed: its ticket no longer redeems, its challenge no longer verifies (the payer assesses
+    # again), its idempotency key is gone (a retry is assessed anew), and Redeem/Verify commit durably, which
+    # flushes every earlier record with them — a ticket that paid something is always on disk. "durable": wait.
+    decision_commit: str = "async"
     record_inflight_max: int = 2
     record_group_max: int = 256
     record_queue_max: int = 4096

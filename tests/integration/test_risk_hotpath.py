@@ -101,3 +101,29 @@ async def test_cached_facts_follow_every_change_and_never_go_back(parts, unique)
                                                       request_id=unique("as")))
     assert (again.decision.decision, again.decision.member_rating) == (pb.DECISION_ACCEPT, pb.RATING_LEVEL_MEDIUM)
     assert (await parts.redis.client.get(key)).split(b" ")[1] == str(pb.RATING_LEVEL_MEDIUM).encode()
+
+
+async def test_asynchronously_committed_records_are_stored_and_redeem_durably(parts, unique):
+    """decision_commit=async: the records' sessions skip the WAL flush wait; a ticket is usable at once,
+    and its Redeem (a durable commit) flushes it to disk with it."""
+    from servers.risk.handlers import Risk
+    from servers.risk.hotpath import records_pool
+
+    pool = await records_pool(parts.risk.s.database_url.reveal(), parts.risk.db.schema, 4)
+    try:
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SHOW synchronous_commit") == "off"
+        risk = Risk(parts.risk.db, parts.risk.counters, parts.risk.passwords, parts.risk.s, parts.risk.snapshot, pool)
+        o = unique("ord")
+        replies = await asyncio.gather(*[risk.assess(api.AssessRequest(payment=payment(f"{o}_{i}", 100), request_id=f"{o}_{i}"))
+                                         for i in range(50)])
+        assert (await _rows(parts, "SELECT count(*) FROM decisions WHERE order_id LIKE :o", o=f"{o}_%"))[0][0] == 50
+        again = await risk.assess(api.AssessRequest(payment=payment(f"{o}_3", 100), request_id=f"{o}_3"))
+        assert again.decision.decision_id == replies[3].decision.decision_id  # the idempotency key is stored too
+        p = replies[0].decision.payment
+        redeemed = await risk.redeem(api.RedeemRiskTicketRequest(ticket=replies[0].risk_ticket.ticket, order_id=p.order_id,
+                                                                 member_id=p.member_id, amount=EUR(100), request_id=unique("rd"),
+                                                                 payment_id=unique("pay")))
+        assert redeemed.risk_ticket.state == pb.RISK_TICKET_STATE_REDEEMED
+    finally:
+        await pool.close()
