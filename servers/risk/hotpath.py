@@ -221,9 +221,9 @@ class Record:
 
 
 class DecisionWriter:
-    """Group commit of Assess records. Durable: a caller gets its response only after the statement
-    that stores its idempotency key, decision and challenge or ticket has committed (one WAL flush,
-    `synchronous_commit` untouched), so nothing a caller has seen can be lost in a crash.
+    """Group commit of Assess records: a caller gets its response only after the statement that stores
+    its idempotency key, decision and challenge or ticket has committed (with the store's `records` pool,
+    asynchronously — Settings.decision_commit says why that is safe; without it, after the WAL flush).
 
     - An idle writer stores a lone record at once (the one-record statement); records that arrive
       while `inflight_max` statements wait for their commits are stored together by the next one
