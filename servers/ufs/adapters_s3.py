@@ -64,11 +64,13 @@ class _Prefetch:
     ≤ (depth + 1) chunks. Each chunk crosses to the event loop with one call_soon_threadsafe:
     no task, queue or chained future per chunk (that bookkeeping cost more than the bytes)."""
 
-    def __init__(self, response, chunk_bytes: int, depth: int, pool: ThreadPoolExecutor):
+    def __init__(self, response, chunk_bytes: int, depth: int, pool: ThreadPoolExecutor, first: bytes = b"", more: bool = True):
         self.response, self.chunk_bytes, self.pool = response, chunk_bytes, pool
+        self.first, self.more = first, more  # the chunk read with the request; whether anything follows it
         self.room = threading.Semaphore(depth)
         self.ready: collections.deque = collections.deque()
         self.waiter: asyncio.Future | None = None
+        self.future: asyncio.Future | None = None
         self.stop = False
 
     def _arrive(self, item) -> None:  # on the event loop
@@ -93,9 +95,13 @@ class _Prefetch:
     async def chunks(self) -> AsyncIterator[bytes]:
         # started on the first read, so a stream that is never iterated leaves no thread behind
         self.loop = asyncio.get_running_loop()
-        self.future = self.loop.run_in_executor(self.pool, self._produce)
         try:
-            while True:
+            if self.more:  # read ahead while the first chunk is being sent
+                self.future = self.loop.run_in_executor(self.pool, self._produce)
+            if self.first:
+                first, self.first = self.first, b""
+                yield first
+            while self.future is not None:
                 while not self.ready:
                     self.waiter = self.loop.create_future()
                     await self.waiter
@@ -109,7 +115,8 @@ class _Prefetch:
         finally:
             self.stop = True
             self.room.release()  # a producer waiting for room wakes up and sees stop
-            await asyncio.wait([self.future])
+            if self.future is not None:
+                await asyncio.wait([self.future])
             self.response.close()
             self.response.release_conn()
 
@@ -144,16 +151,22 @@ class MinioStore:
                         num_parallel_uploads=self.parallel_parts)
 
     async def open(self, bucket: str, key: str, offset: int = 0, length: int = 0) -> AsyncIterator[bytes]:
+        def request() -> tuple[object, bytes]:  # the request and the first chunk in one thread hop
+            response = self.client.get_object(bucket, key, offset=offset, length=length)
+            try:
+                return response, response.read(self.chunk_bytes)
+            except BaseException:
+                response.close()
+                response.release_conn()
+                raise
         try:
-            response = await self._run(self.client.get_object, bucket, key, offset=offset, length=length)
+            response, first = await self._run(request)
         except S3Error as exc:
             if exc.code in ("NoSuchKey", "NoSuchBucket"):
                 raise errors.not_exist("file content") from None
             raise
-        return self._stream(response)
-
-    def _stream(self, response) -> AsyncIterator[bytes]:
-        return _Prefetch(response, self.chunk_bytes, self.prefetch_chunks, self.pool).chunks()
+        more = not length or len(first) < length and len(first) == self.chunk_bytes  # a known length tells when it is all here
+        return _Prefetch(response, self.chunk_bytes, self.prefetch_chunks, self.pool, first, more).chunks()
 
     async def copy(self, bucket: str, key: str, to_bucket: str, to_key: str, size: int) -> None:
         if size <= COPY_MAX:

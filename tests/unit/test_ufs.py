@@ -170,6 +170,19 @@ async def test_prefetch_reads_ahead_boundedly_and_stops_when_abandoned():
     assert pool._shutdown  # the producer thread ended (the with-block joined it)
 
 
+async def test_prefetch_first_chunk_without_a_thread_when_nothing_follows():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from servers.ufs.adapters_s3 import _Prefetch
+
+    response = _FakeResponse(5)
+    with ThreadPoolExecutor(1) as pool:
+        got = [c async for c in _Prefetch(response, 1024, 2, pool, first=b"head", more=False).chunks()]
+        assert got == [b"head"] and response.reads == 0 and response.closed and response.released
+        rest = [c async for c in _Prefetch(_FakeResponse(2), 1024, 2, pool, first=b"head").chunks()]
+        assert rest[0] == b"head" and [c[0] for c in rest[1:]] == [1, 2]  # then the read-ahead continues
+
+
 async def test_prefetch_hands_read_errors_to_the_consumer():
     from concurrent.futures import ThreadPoolExecutor
 
