@@ -126,17 +126,20 @@ class SqlRepository:
                               {"b": bucket_name, "p": oss_path})
         return StoredFile(row.bucket_name, row.oss_path, _content(row), row.create_time, row.update_time) if row else None
 
-    async def insert_file(self, file: StoredFile) -> bool:
+    async def insert_file(self, file: StoredFile) -> StoredFile | None:
         row = await self._one(
             f"INSERT INTO files (bucket_name, oss_path, {_CONTENT}) VALUES (:b, :p, :k, :n, :ct, :s, :h, CAST(:m AS jsonb), :e, :w)"
-            " ON CONFLICT DO NOTHING RETURNING oss_path", {"b": file.bucket_name, "p": file.oss_path, **_content_params(file.content)})
-        return row is not None
+            f" ON CONFLICT DO NOTHING RETURNING bucket_name, oss_path, {_CONTENT}, create_time, update_time",
+            {"b": file.bucket_name, "p": file.oss_path, **_content_params(file.content)})
+        return StoredFile(row.bucket_name, row.oss_path, _content(row), row.create_time, row.update_time) if row else None
 
-    async def replace_file(self, file: StoredFile) -> None:
-        await self.conn.execute(text(
+    async def replace_file(self, file: StoredFile) -> StoredFile | None:
+        row = await self._one(
             "UPDATE files SET object_key = :k, file_name = :n, content_type = :ct, size_bytes = :s, content_sha256 = :h,"
             " metadata = CAST(:m AS jsonb), encrypted = :e, wrapped_key = :w, update_time = now()"
-            " WHERE bucket_name = :b AND oss_path = :p"), {"b": file.bucket_name, "p": file.oss_path, **_content_params(file.content)})
+            f" WHERE bucket_name = :b AND oss_path = :p RETURNING bucket_name, oss_path, {_CONTENT}, create_time, update_time",
+            {"b": file.bucket_name, "p": file.oss_path, **_content_params(file.content)})
+        return StoredFile(row.bucket_name, row.oss_path, _content(row), row.create_time, row.update_time) if row else None
 
     async def delete_file(self, bucket_name: str, oss_path: str) -> StoredFile | None:
         row = await self._one(f"DELETE FROM files WHERE bucket_name = :b AND oss_path = :p RETURNING bucket_name, oss_path,"

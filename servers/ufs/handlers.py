@@ -187,19 +187,18 @@ async def _discard(deps: Deps, bucket: str, object_key: str) -> None:
 async def _place(deps: Deps, bucket: str, oss_path: str, content: Content, forbid_overwrite: bool, once: Once | None = None) -> StoredFile:
     async def work(repo: Repository) -> StoredFile:
         for _ in range(5):
-            if await repo.insert_file(StoredFile(bucket, oss_path, content)):
-                break
+            if (inserted := await repo.insert_file(StoredFile(bucket, oss_path, content))) is not None:
+                return inserted  # as stored (create/update time), without another query
             if forbid_overwrite:
                 raise errors.conflict(f"{oss_path} exists and overwriting is forbidden")
             old = await repo.get_file(bucket, oss_path, lock=True)
             if old is not None:
-                await repo.replace_file(StoredFile(bucket, oss_path, content))
+                replaced = await repo.replace_file(StoredFile(bucket, oss_path, content))
                 # Downloads in flight may still read the old object: it goes after a grace time.
                 await repo.schedule_delete(bucket, old.content.object_key, now() + dt.timedelta(seconds=deps.gc_grace_seconds))
-                break
-        stored = await repo.get_file(bucket, oss_path)
-        assert stored is not None
-        return stored
+                assert replaced is not None  # the row is locked
+                return replaced
+        raise errors.system_error(f"{oss_path} kept changing under the upload")  # inserted and deleted 5 times over
 
     return await _commit(deps, bucket, content, work, once, file_record)
 
