@@ -14,6 +14,7 @@ from servers.kernel.server import Registration, ServiceApp
 from servers.risk.adapters import GrpcPasswords, RedisCounters
 from servers.risk.handlers import Risk
 from servers.risk.hotpath import records_pool
+from servers.risk.otp import OTP_INBOX, FileOtpSender, Otps
 from servers.risk.reports import Reports
 from servers.risk.rules import Rules, seed_defaults
 from servers.risk.servicer import RiskListServicer, RiskRuleServicer, RiskServicer
@@ -50,9 +51,14 @@ async def build(settings: Settings) -> ServiceApp:
     snapshot = RuleSnapshot(database, settings.rule_poll_seconds)
     rules = Rules(database, snapshot.changed)
     records = await _records_pool(settings)
+    risk = Risk(database, RedisCounters(redis), GrpcPasswords(mesh), settings, snapshot, records)
+    if settings.otp_sender == "file":
+        risk.otps, risk.otp_sender = Otps(redis, risk.key), FileOtpSender(Path(settings.home) / "risk" / OTP_INBOX)
+    elif settings.otp_sender != "none":
+        raise ValueError(f"PAYMESH_RISK_OTP_SENDER must be file or none, not {settings.otp_sender!r}")
     return ServiceApp(
         registrations=[
-            Registration(rpc.add_RiskServiceServicer_to_server, RiskServicer(Risk(database, RedisCounters(redis), GrpcPasswords(mesh), settings, snapshot, records)),
+            Registration(rpc.add_RiskServiceServicer_to_server, RiskServicer(risk),
                          SERVICES["RiskService"].full_name),
             Registration(rpc.add_RiskRuleServiceServicer_to_server, RiskRuleServicer(rules, Reports(database, settings)), SERVICES["RiskRuleService"].full_name),
             Registration(rpc.add_RiskListServiceServicer_to_server, RiskListServicer(rules), SERVICES["RiskListService"].full_name),

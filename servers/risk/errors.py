@@ -1,6 +1,6 @@
 """Risk errors: stable UPPER_SNAKE reasons on the kernel's error tree."""
 from servers.kernel.errors import (AlreadyExists, Conflict, Expired, FailedPrecondition, FieldViolation, InvalidArgument, NotFound,
-                                   ResourceExhausted, Unauthenticated, invalid)
+                                   ResourceExhausted, Unauthenticated, Unavailable, invalid)
 
 
 def not_found(kind: str, ident: str) -> NotFound:
@@ -57,6 +57,22 @@ def member_locked(member_id: str) -> ResourceExhausted:
 
 def otp_unavailable() -> FailedPrecondition:
     return FailedPrecondition("OTP_UNAVAILABLE", "OTP delivery is not configured; use another verification")
+
+
+def otp_not_sent() -> FailedPrecondition:
+    return FailedPrecondition("OTP_NOT_SENT", "no one-time code was sent for this challenge (or it expired); call SendOtp")
+
+
+def otp_send_limit(sends_max: int) -> ResourceExhausted:
+    return ResourceExhausted("OTP_SEND_LIMIT", f"at most {sends_max} codes per challenge", {"sends_max": str(sends_max)})
+
+
+def otp_resend_too_soon(seconds: int) -> ResourceExhausted:
+    return ResourceExhausted("OTP_RESEND_TOO_SOON", f"wait {seconds} s before another code", {"retry_after_seconds": str(seconds)})
+
+
+def otp_send_failed() -> Unavailable:
+    return Unavailable("OTP_SEND_FAILED", "the code could not be delivered; retry later")
 
 
 def not_pending_review(decision_id: str) -> FailedPrecondition:

@@ -22,9 +22,10 @@ from servers.kernel.context import current_context_id
 from servers.kernel.db import Database
 from servers.kernel.ids import new_id
 from servers.kernel.keyfiles import load_or_create_key
-from servers.risk import domain, errors
+from servers.risk import domain, errors, otp
 from servers.risk.adapters import GrpcPasswords, RedisCounters
 from servers.risk.hotpath import AssessStore, DecisionWriter
+from servers.risk.otp import Otps, OtpSender
 from servers.risk.settings import Settings
 from servers.risk.snapshot import RuleSnapshot
 from servers.risk.store import RiskStore
@@ -61,9 +62,10 @@ def _is_ip(value: str) -> bool:
 
 class Risk:
     def __init__(self, db: Database, counters: RedisCounters, passwords: GrpcPasswords, settings: Settings,
-                 snapshot: RuleSnapshot | None = None, records=None):
+                 snapshot: RuleSnapshot | None = None, records=None, otps: Otps | None = None, otp_sender: OtpSender | None = None):
         self.db, self.counters, self.passwords, self.s = db, counters, passwords, settings
         self.key = load_or_create_key(settings.ticket_key.reveal(), Path(settings.home) / "risk" / "ticket.key")
+        self.otps, self.otp_sender = otps, otp_sender
         self.snapshot = snapshot or RuleSnapshot(db)
         self.hot = AssessStore(db, records)
         self.writer = DecisionWriter(self.hot, settings.record_inflight_max, settings.record_group_max, settings.record_queue_max)
@@ -220,6 +222,49 @@ class Risk:
                               redeem_time=_ts(row.redeem_time))
             return api.RedeemRiskTicketResponse(risk_ticket=t)
 
+    # One-time codes ---------------------------------------------------------------------------
+    async def send_otp(self, request: api.SendOtpRequest) -> api.SendOtpResponse:
+        """Stores a fresh code's keyed hash (atomically limited and idempotent, otp.py), then delivers it."""
+        if self.otps is None or self.otp_sender is None:
+            raise errors.otp_unavailable()
+        async with self.db.transaction() as conn:
+            store = RiskStore(conn)
+            ch = await store.challenge(request.challenge_id)
+            if ch is None:
+                raise errors.not_found("challenge", request.challenge_id)
+            d = await store.decision(ch.decision_id)
+            assert d is not None
+        now, member = _now(), d.payment.member_id
+        if ch.state != pb.CHALLENGE_STATE_PENDING:
+            raise errors.challenge_closed(pb.ChallengeState.Name(ch.state))
+        if now >= ch.expire_time:
+            raise errors.challenge_expired()
+        if pb.CHALLENGE_TYPE_OTP not in ch.allowed_types:
+            raise errors.credential_type_not_allowed()
+        if await self.counters.locked(member):
+            raise errors.member_locked(member)
+        status, sends, when, code = await self.otps.issue(ch.challenge_id, request.request_id, now, ch.expire_time,
+                                                          self.s.otp_sends_max, self.s.otp_resend_seconds)
+        if status == otp.TOO_MANY:
+            raise errors.otp_send_limit(self.s.otp_sends_max)
+        if status == otp.TOO_SOON:
+            raise errors.otp_resend_too_soon(max(1, int((when - now).total_seconds() + 0.999)))
+        if status == otp.STORED:
+            try:
+                await self.otp_sender.send(member, ch.challenge_id, code, ch.expire_time)
+            except Exception as exc:  # noqa: BLE001 — the stored code is useless; a resend (after the gap) retries
+                raise errors.otp_send_failed() from exc
+        return api.SendOtpResponse(challenge_id=ch.challenge_id, expire_time=_ts(ch.expire_time),
+                                   sends_remaining=max(0, self.s.otp_sends_max - sends))
+
+    async def _check_otp(self, challenge_id: str, code: str) -> bool:
+        if self.otps is None:
+            raise errors.otp_unavailable()
+        ok = await self.otps.check(challenge_id, code)
+        if ok is None:
+            raise errors.otp_not_sent()
+        return ok
+
     # Verify ----------------------------------------------------------------------------------
     async def verify(self, request: api.VerifyRequest) -> api.VerifyResponse:
         kind = request.WhichOneof("credential")
@@ -243,8 +288,11 @@ class Risk:
         if wanted is None or wanted not in ch.allowed_types:
             raise errors.credential_type_not_allowed()
         if wanted == pb.CHALLENGE_TYPE_OTP:
-            raise errors.otp_unavailable()
-        ok = request.three_ds.redirect_supported if wanted == pb.CHALLENGE_TYPE_THREE_DS else await self.passwords.check(member, request.password)
+            ok = await self._check_otp(ch.challenge_id, request.otp_code)
+        elif wanted == pb.CHALLENGE_TYPE_THREE_DS:
+            ok = request.three_ds.redirect_supported
+        else:
+            ok = await self.passwords.check(member, request.password)
         async with self.db.transaction() as conn:
             store, now = RiskStore(conn), _now()
             ch = await store.challenge(request.challenge_id)
@@ -261,7 +309,10 @@ class Risk:
                 t = await self._issue(store, d, wanted, now)
                 await store.update_challenge(ch.challenge_id, state=pb.CHALLENGE_STATE_PASSED, ticket_id=t.ticket.split(".")[1],
                                              verify_request_id=request.request_id)
-                return api.VerifyResponse(risk_ticket=t)
+        if ok:
+            if wanted == pb.CHALLENGE_TYPE_OTP:
+                await self.otps.drop(request.challenge_id)  # single use (the challenge is PASSED anyway)
+            return api.VerifyResponse(risk_ticket=t)
         raise failure  # after the commit: the used attempt stays counted
 
     async def _replay(self, store: RiskStore, ticket_id: str, d: pb.RiskDecision) -> api.VerifyResponse:

@@ -29,6 +29,9 @@ class RiskServicer(rpc.RiskServiceServicer):
     async def Verify(self, request, context):
         return await self.risk.verify(request)
 
+    async def SendOtp(self, request, context):
+        return await self.risk.send_otp(request)
+
     async def RedeemRiskTicket(self, request, context):
         return await self.risk.redeem(request)
 

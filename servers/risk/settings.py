@@ -12,6 +12,11 @@ class Settings(CommonSettings):
     challenge_ttl_seconds: int = 300
     challenge_attempts: int = 3
     member_lock_seconds: int = 900
+    # One-time codes (otp.py): "file" = the local dev inbox PAYMESH_HOME/risk/otp-inbox.jsonl (the member's phone in
+    # development); "none" = OTP unavailable. Production plugs an SMS/e-mail gateway adapter into otp.OtpSender.
+    otp_sender: str = "file"
+    otp_sends_max: int = 3
+    otp_resend_seconds: int = 30
     review_score: int = 60
     reject_score: int = 100
     seed_default_rules: bool = True

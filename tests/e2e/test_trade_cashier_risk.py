@@ -200,3 +200,33 @@ def test_review_approval_outcomes_ratings_hit_report_backtest_and_ip_lists(rest,
     assess = rest.post("/v1/risk/assessments", json={"request_id": ids("a"), "payment": {
         "order_id": ids("ord"), "merchant_id": mch, "amount": {"currency_code": "EUR", "amount_minor": "100"}, "ip_address": "198.51.100.9"}})
     assert assess.json()["decision"]["decision"] == "DECISION_ACCEPT"  # listed, but no rule uses the list yet
+
+
+async def test_an_otp_challenge_is_passed_with_the_code_the_member_received(rest, ids, env):
+    from pathlib import Path
+
+    from servers.risk.otp import OTP_INBOX, read_inbox
+
+    mch, mem = ids("mch"), member(rest, ids)
+    topup(rest, mem, 100_000)
+    rule = rest.post("/v1/risk/rules", json={"request_id": ids("r"), "spec": {
+        "name": ids("otp").lower().replace("_", "-"), "action": "RULE_ACTION_CHALLENGE", "challenge_type": "CHALLENGE_TYPE_OTP",
+        "scope": {"merchant_ids": [mch]},
+        "single_transaction_limit": {"max_amount": {"currency_code": "EUR", "amount_minor": "1000"}}}})
+    assert rule.status_code == 200, rule.text
+    order = rest.post("/v1/orders", json=order_body(mch, ids("no"), mem, amount=2_000)).json()["order"]
+    pay = rest.post(f"/v1/orders/{order['orderId']}:pay", json={"request_id": "a1", "method": "PAY_METHOD_BALANCE"})
+    assert pay.status_code == 400 and reason(pay) == "RISK_CHALLENGE_REQUIRED", pay.text
+    challenge = next(d["metadata"] for d in pay.json()["details"] if "metadata" in d)["challenge_id"]
+    early = rest.post(f"/v1/risk/challenges/{challenge}:verify", json={"request_id": ids("v"), "otp_code": "123456"})
+    assert early.status_code == 400 and reason(early) == "OTP_NOT_SENT"
+    sent = rest.post(f"/v1/risk/challenges/{challenge}:sendOtp", json={"request_id": ids("s")})
+    assert sent.status_code == 200 and sent.json()["sendsRemaining"] == 2, sent.text
+    soon = rest.post(f"/v1/risk/challenges/{challenge}:sendOtp", json={"request_id": ids("s")})
+    assert soon.status_code == 429 and reason(soon) == "OTP_RESEND_TOO_SOON"
+    code = read_inbox(Path(env["PAYMESH_HOME"]) / "risk" / OTP_INBOX, challenge)
+    ok = rest.post(f"/v1/risk/challenges/{challenge}:verify", json={"request_id": ids("v"), "otp_code": code})
+    assert ok.status_code == 200 and ok.json()["riskTicket"]["verification"] == "CHALLENGE_TYPE_OTP", ok.text
+    paid = rest.post(f"/v1/orders/{order['orderId']}:pay", json={"request_id": "a2", "method": "PAY_METHOD_BALANCE",
+                                                                 "risk_ticket": ok.json()["riskTicket"]["ticket"]})
+    assert paid.status_code == 200 and paid.json()["paymentState"] == "PAYMENT_STATE_SUCCEEDED", paid.text

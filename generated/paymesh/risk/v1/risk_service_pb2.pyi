@@ -49,6 +49,24 @@ class ThreeDsAcknowledgement(_message.Message):
     redirect_supported: bool
     def __init__(self, redirect_supported: _Optional[bool] = ...) -> None: ...
 
+class SendOtpRequest(_message.Message):
+    __slots__ = ("challenge_id", "request_id")
+    CHALLENGE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    challenge_id: str
+    request_id: str
+    def __init__(self, challenge_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class SendOtpResponse(_message.Message):
+    __slots__ = ("challenge_id", "expire_time", "sends_remaining")
+    CHALLENGE_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SENDS_REMAINING_FIELD_NUMBER: _ClassVar[int]
+    challenge_id: str
+    expire_time: _timestamp_pb2.Timestamp
+    sends_remaining: int
+    def __init__(self, challenge_id: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sends_remaining: _Optional[int] = ...) -> None: ...
+
 class VerifyRequest(_message.Message):
     __slots__ = ("challenge_id", "password", "otp_code", "three_ds", "request_id")
     CHALLENGE_ID_FIELD_NUMBER: _ClassVar[int]

@@ -48,6 +48,11 @@ class RiskServiceStub:
                 request_serializer=paymesh_dot_risk_dot_v1_dot_risk__service__pb2.GetVerificationRequirementsRequest.SerializeToString,
                 response_deserializer=paymesh_dot_risk_dot_v1_dot_risk__service__pb2.GetVerificationRequirementsResponse.FromString,
                 _registered_method=True)
+        self.SendOtp = channel.unary_unary(
+                '/paymesh.risk.v1.RiskService/SendOtp',
+                request_serializer=paymesh_dot_risk_dot_v1_dot_risk__service__pb2.SendOtpRequest.SerializeToString,
+                response_deserializer=paymesh_dot_risk_dot_v1_dot_risk__service__pb2.SendOtpResponse.FromString,
+                _registered_method=True)
         self.Verify = channel.unary_unary(
                 '/paymesh.risk.v1.RiskService/Verify',
                 request_serializer=paymesh_dot_risk_dot_v1_dot_risk__service__pb2.VerifyRequest.SerializeToString,
@@ -110,6 +115,21 @@ class RiskServiceServicer:
     def GetVerificationRequirements(self, request, context):
         """Tells the cashier, for each payment method it may offer, which verification risk will
         demand (or that the method must not be offered). Records nothing and updates no counter.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SendOtp(self, request, context):
+        """Sends a one-time code for a PENDING challenge that allows OTP to the member, through the
+        deployment's sender (an SMS gateway in production; locally the dev inbox file
+        PAYMESH_HOME/risk/otp-inbox.jsonl). A new send replaces the previous code; the code is kept
+        only as a keyed hash and expires with the challenge. Idempotent on request_id (a retry
+        sends nothing new). At most `otp_sends_max` sends per challenge, `otp_resend_seconds`
+        apart. Errors: NOT_FOUND, FAILED_PRECONDITION (challenge closed, OTP not allowed for it,
+        OTP_UNAVAILABLE when no sender is configured), GONE (challenge expired),
+        RESOURCE_EXHAUSTED (OTP_SEND_LIMIT, OTP_RESEND_TOO_SOON with metadata "retry_after_seconds",
+        member locked), UNAVAILABLE (the sender failed; retry later).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -195,6 +215,11 @@ def add_RiskServiceServicer_to_server(servicer, server):
                     servicer.GetVerificationRequirements,
                     request_deserializer=paymesh_dot_risk_dot_v1_dot_risk__service__pb2.GetVerificationRequirementsRequest.FromString,
                     response_serializer=paymesh_dot_risk_dot_v1_dot_risk__service__pb2.GetVerificationRequirementsResponse.SerializeToString,
+            ),
+            'SendOtp': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendOtp,
+                    request_deserializer=paymesh_dot_risk_dot_v1_dot_risk__service__pb2.SendOtpRequest.FromString,
+                    response_serializer=paymesh_dot_risk_dot_v1_dot_risk__service__pb2.SendOtpResponse.SerializeToString,
             ),
             'Verify': grpc.unary_unary_rpc_method_handler(
                     servicer.Verify,
@@ -295,6 +320,33 @@ class RiskService:
             '/paymesh.risk.v1.RiskService/GetVerificationRequirements',
             paymesh_dot_risk_dot_v1_dot_risk__service__pb2.GetVerificationRequirementsRequest.SerializeToString,
             paymesh_dot_risk_dot_v1_dot_risk__service__pb2.GetVerificationRequirementsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendOtp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/paymesh.risk.v1.RiskService/SendOtp',
+            paymesh_dot_risk_dot_v1_dot_risk__service__pb2.SendOtpRequest.SerializeToString,
+            paymesh_dot_risk_dot_v1_dot_risk__service__pb2.SendOtpResponse.FromString,
             options,
             channel_credentials,
             insecure,
