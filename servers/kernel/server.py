@@ -3,6 +3,7 @@ health per service, reflection, background workers, and a graceful drain on SIGT
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from dataclasses import dataclass, field
@@ -80,6 +81,10 @@ async def serve(settings: CommonSettings, build: Builder, ready: asyncio.Event |
     for name in ["", *names]:
         await health.set(name, health_pb2.HealthCheckResponse.SERVING)
     workers = [asyncio.create_task(worker(), name=getattr(worker, "__qualname__", "worker")) for worker in app.workers]
+    # What start-up allocated (modules, descriptors, pools: ~100k objects) leaves the cyclic collector's reach, so a
+    # full collection scans only request-time objects (measured in UES: a 46-121 ms pause every ~4,500 calls, gone).
+    gc.collect()
+    gc.freeze()
     log.info("serving", extra={"port": port, "services": names})
 
     stop = stop or asyncio.Event()
