@@ -7,9 +7,11 @@ import time
 from typing import Any, Awaitable, Callable
 
 import grpc
+import redis.exceptions as redis_errors
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from opentelemetry import trace
+from sqlalchemy.exc import DBAPIError
 
 from servers.kernel import context as ctx
 from servers.kernel.errors import InvalidArgument, PaymeshError, PermissionDenied
@@ -91,6 +93,16 @@ class ContextInterceptor(_Base):
         return _around(behavior, response_streaming, before)
 
 
+def _dependency_down(exc: BaseException) -> bool:
+    """A lost or refused connection to PostgreSQL or Redis (including Redis still loading its data)."""
+    if isinstance(exc, (redis_errors.ConnectionError, redis_errors.TimeoutError, ConnectionError)):
+        return True
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(getattr(exc, "orig", None), (ConnectionError, OSError))
+    return type(exc).__module__.startswith("asyncpg") and type(exc).__name__ in (
+        "ConnectionDoesNotExistError", "CannotConnectNowError", "ConnectionFailureError", "TooManyConnectionsError")
+
+
 class ErrorInterceptor(_Base):
     """Maps PaymeshError to a gRPC status with ErrorInfo (+ BadRequest), anything else to
     INTERNAL carrying only the context id; writes one access-log line per RPC."""
@@ -123,6 +135,10 @@ class ErrorInterceptor(_Base):
             reason, message, metadata = exc.reason, exc.message, dict(exc.metadata)
         elif isinstance(exc, NotImplementedError):  # generated base servicers: the issue has not landed yet
             code, reason, message, metadata = grpc.StatusCode.UNIMPLEMENTED, "NOT_IMPLEMENTED", "not implemented yet", {}
+        elif _dependency_down(exc):  # PostgreSQL / Redis unreachable, restarting or loading: retryable, not a bug
+            log.warning("dependency unavailable", extra={"error": type(exc).__name__})
+            code, reason, message, metadata = (grpc.StatusCode.UNAVAILABLE, "DEPENDENCY_UNAVAILABLE",
+                                               f"a backing store is unavailable; retry later (context id {context_id})", {})
         else:
             log.error("unhandled error", exc_info=exc)
             code, reason, message, metadata = grpc.StatusCode.INTERNAL, "INTERNAL", f"internal error; context id {context_id}", {}

@@ -90,6 +90,17 @@ def test_gone_maps_to_410_hint_and_unknown_errors_hide_details():
     assert "hunter2" not in message and "SELECT" not in message and "ctx_boom" in message
 
 
+def test_a_backing_store_that_is_down_or_loading_is_unavailable_not_internal():
+    import redis.exceptions
+
+    mapper = ErrorInterceptor("ues")
+    for exc in (redis.exceptions.BusyLoadingError("Redis is loading the dataset in memory"), redis.exceptions.ConnectionError("refused"),
+                ConnectionRefusedError(111, "Connection refused")):
+        code, (trailing, message) = mapper.to_status(exc)
+        assert code == grpc.StatusCode.UNAVAILABLE and "loading" not in message and "refused" not in message
+    assert mapper.to_status(ValueError("bug"))[0] == grpc.StatusCode.INTERNAL
+
+
 def test_context_ids_from_callers_are_kept_only_when_safe():
     assert ctx.normalize("ctx_abc-1.2:3") == "ctx_abc-1.2:3"
     assert ctx.normalize("a\nb") is None and ctx.normalize("x" * 65) is None and ctx.normalize("") is None
