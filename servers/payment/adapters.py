@@ -314,6 +314,8 @@ class GrpcLedger:
         """An engine refund the channel confirmed (channel_refunds.py): the fee share back, then merchant pending and
         suspense → channel clearing (→ the payer's wallet for a balance part). Idempotent per refund key."""
         currency, ref = refund.currency_code, {"order_id": payment.order_id, "payment_id": payment.payment_id}
+        if refund.source == "REFUND":  # a merchant refund: its transfers are found by the refund's id too
+            ref["refund_id"] = refund.refund_key.split(":")[1]
         target = (await self._clearing(refund.channel_id, currency) if refund.channel_id
                   else await self._wallet(payment.payer_member_id, currency))
         merchant, legs = await self._merchant_pending(payment.merchant_id, currency), []

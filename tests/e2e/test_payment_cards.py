@@ -83,4 +83,7 @@ async def test_a_card_payment_is_refunded_through_the_channel_in_parts(rest, ids
         ("REFUND", "SUCCEEDED", "300"), ("REFUND", "SUCCEEDED", "700")]
     booked = sorted((t["businessCode"], t["amount"]["amountMinor"]) for t in transfers_of(rest, paid["paymentId"]))
     assert ("REFUND", "300") in booked and ("REFUND", "700") in booked  # merchant pending → channel clearing
+    for r in refunds:  # each refund's own transfers are found by its id
+        rid = r.json()["refund"]["paymentId"]
+        assert rest.get("/v1/ledger/transfers", params={"refund_id": rid}).json().get("transfers"), rid
     assert rest.post("/v1/ledger:verify", json={}).json()["ok"]
