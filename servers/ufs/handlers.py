@@ -255,7 +255,11 @@ async def upload_file(deps: Deps, client: Client, alias: str, oss_path: str, upl
     if (first := await replay(deps, key, upload, default_name, name_from_path=True)) is not None:
         return file_from_record(first)
     if forbid_overwrite and await deps.uow(lambda repo: repo.get_file(bucket, oss_path)) is not None:
-        raise errors.conflict(f"{oss_path} exists and overwriting is forbidden")  # early: don't stream in vain
+        # early, so as not to stream in vain — unless the file is there because a duplicate of this very
+        # request committed since replay() looked (the body is still unread: replay can look again)
+        if (first := await replay(deps, key, upload, default_name, name_from_path=True)) is not None:
+            return file_from_record(first)
+        raise errors.conflict(f"{oss_path} exists and overwriting is forbidden")
     content = await _write(deps, bucket, oss_path, upload, default_name, name_from_path=True)
     try:
         return await _place(deps, bucket, oss_path, content, forbid_overwrite, key)
