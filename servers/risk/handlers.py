@@ -60,6 +60,16 @@ def _is_ip(value: str) -> bool:
         return False
 
 
+async def _challenge(store: RiskStore, challenge_id: str):
+    """A challenge with its decision; NOT_FOUND when there is no such challenge."""
+    ch = await store.challenge(challenge_id)
+    if ch is None:
+        raise errors.not_found("challenge", challenge_id)
+    d = await store.decision(ch.decision_id)
+    assert d is not None, "a challenge without its decision"
+    return ch, d
+
+
 class Risk:
     def __init__(self, db: Database, counters: RedisCounters, passwords: GrpcPasswords, settings: Settings,
                  snapshot: RuleSnapshot | None = None, records=None, otps: Otps | None = None, otp_sender: OtpSender | None = None):
@@ -228,21 +238,8 @@ class Risk:
         if self.otps is None or self.otp_sender is None:
             raise errors.otp_unavailable()
         async with self.db.transaction() as conn:
-            store = RiskStore(conn)
-            ch = await store.challenge(request.challenge_id)
-            if ch is None:
-                raise errors.not_found("challenge", request.challenge_id)
-            d = await store.decision(ch.decision_id)
-            assert d is not None
-        now, member = _now(), d.payment.member_id
-        if ch.state != pb.CHALLENGE_STATE_PENDING:
-            raise errors.challenge_closed(pb.ChallengeState.Name(ch.state))
-        if now >= ch.expire_time:
-            raise errors.challenge_expired()
-        if pb.CHALLENGE_TYPE_OTP not in ch.allowed_types:
-            raise errors.credential_type_not_allowed()
-        if await self.counters.locked(member):
-            raise errors.member_locked(member)
+            ch, d = await _challenge(RiskStore(conn), request.challenge_id)
+        member, now = await self._usable(ch, d, pb.CHALLENGE_TYPE_OTP), _now()
         status, sends, when, code = await self.otps.issue(ch.challenge_id, request.request_id, now, ch.expire_time,
                                                           self.s.otp_sends_max, self.s.otp_resend_seconds)
         if status == otp.TOO_MANY:
@@ -256,6 +253,19 @@ class Risk:
                 raise errors.otp_send_failed() from exc
         return api.SendOtpResponse(challenge_id=ch.challenge_id, expire_time=_ts(ch.expire_time),
                                    sends_remaining=max(0, self.s.otp_sends_max - sends))
+
+    async def _usable(self, ch, d: pb.RiskDecision, wanted: int | None) -> str:
+        """The member, once the challenge can take a credential of type `wanted` now (Verify, SendOtp)."""
+        member = d.payment.member_id
+        if ch.state != pb.CHALLENGE_STATE_PENDING:
+            raise errors.challenge_closed(pb.ChallengeState.Name(ch.state))
+        if _now() >= ch.expire_time:
+            raise errors.challenge_expired()
+        if await self.counters.locked(member):
+            raise errors.member_locked(member)
+        if wanted is None or wanted not in ch.allowed_types:
+            raise errors.credential_type_not_allowed()
+        return member
 
     async def _check_otp(self, challenge_id: str, code: str) -> bool:
         if self.otps is None:
@@ -271,22 +281,10 @@ class Risk:
         wanted = {"password": pb.CHALLENGE_TYPE_PASSWORD, "otp_code": pb.CHALLENGE_TYPE_OTP, "three_ds": pb.CHALLENGE_TYPE_THREE_DS}.get(kind or "")
         async with self.db.transaction() as conn:  # read-only look first: the password check is slow and remote
             store = RiskStore(conn)
-            ch = await store.challenge(request.challenge_id)
-            if ch is None:
-                raise errors.not_found("challenge", request.challenge_id)
-            d = await store.decision(ch.decision_id)
-            assert d is not None
+            ch, d = await _challenge(store, request.challenge_id)
             if ch.state == pb.CHALLENGE_STATE_PASSED and ch.verify_request_id == request.request_id:
                 return await self._replay(store, ch.ticket_id, d)
-        member = d.payment.member_id
-        if ch.state != pb.CHALLENGE_STATE_PENDING:
-            raise errors.challenge_closed(pb.ChallengeState.Name(ch.state))
-        if _now() >= ch.expire_time:
-            raise errors.challenge_expired()
-        if await self.counters.locked(member):
-            raise errors.member_locked(member)
-        if wanted is None or wanted not in ch.allowed_types:
-            raise errors.credential_type_not_allowed()
+        member = await self._usable(ch, d, wanted)
         if wanted == pb.CHALLENGE_TYPE_OTP:
             ok = await self._check_otp(ch.challenge_id, request.otp_code)
         elif wanted == pb.CHALLENGE_TYPE_THREE_DS:
