@@ -5,13 +5,11 @@ equal the returned ones, and concurrent credits/debits through the servicer stay
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from paymesh.ledger.v1 import ledger_service_pb2 as api
-from servers.kernel import db as kdb
 from servers.kernel.errors import FailedPrecondition, NotFound
 from servers.kernel.money import Money
 from servers.ledger import handlers
@@ -19,14 +17,7 @@ from servers.ledger.adapters import SqlLedgerRepository as Repo
 from servers.ledger.domain import Leg
 from servers.ledger.servicer import LedgerServicer
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "servers" / "ledger" / "migrations"
 
-
-@pytest.fixture
-async def ledger_db(settings, unique):
-    database = await kdb.connect(settings.database_url.reveal(), unique("ledger"), MIGRATIONS, pool_size=20)
-    yield database
-    await database.close()
 
 
 def eur(n: int) -> dict:

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from paymesh.ledger.v1 import ledger_service_pb2 as api
-from servers.kernel import db as kdb
 from servers.kernel.errors import AlreadyExists, PaymeshError
 from servers.kernel.money import Money
 from servers.ledger import handlers
@@ -22,14 +20,7 @@ from servers.ledger.domain import AccountType, Leg, OwnerType, TransferState
 from servers.ledger.servicer import LedgerServicer
 from servers.ledger.workers import HoldExpiry, RollUp
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "servers" / "ledger" / "migrations"
 
-
-@pytest.fixture
-async def ledger_db(settings, unique):
-    database = await kdb.connect(settings.database_url.reveal(), unique("ledger"), MIGRATIONS, pool_size=20)
-    yield database
-    await database.close()
 
 
 async def _open(db, owner_type, owner, account_type):

@@ -6,26 +6,17 @@ context — and a group whose transaction fails as a whole falls back to one by 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from paymesh.ledger.v1 import ledger_service_pb2 as api
-from servers.kernel import db as kdb
 from servers.kernel.context import context_scope
 from servers.kernel.errors import AlreadyExists, FailedPrecondition, NotFound
 from servers.ledger.group_commit import GroupCommit
 from servers.ledger.servicer import LedgerServicer
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "servers" / "ledger" / "migrations"
 
-
-@pytest.fixture
-async def ledger_db(settings, unique):
-    database = await kdb.connect(settings.database_url.reveal(), unique("ledger"), MIGRATIONS, pool_size=10)
-    yield database
-    await database.close()
 
 
 def eur(n: int) -> dict:

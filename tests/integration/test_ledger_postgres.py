@@ -3,25 +3,16 @@ every invariant holds afterwards."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 
-from servers.kernel import db as kdb
 from servers.kernel.errors import FailedPrecondition
 from servers.kernel.money import Money
 from servers.ledger import handlers
 from servers.ledger.adapters import SqlLedgerRepository
 from servers.ledger.domain import AccountType, Leg, OwnerType
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "servers" / "ledger" / "migrations"
 
-
-@pytest.fixture
-async def ledger_db(settings, unique):
-    database = await kdb.connect(settings.database_url.reveal(), unique("ledger"), MIGRATIONS, pool_size=20)
-    yield database
-    await database.close()
 
 
 async def test_concurrent_debits_never_overdraw(ledger_db, unique):
