@@ -331,10 +331,10 @@ async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund, event: str = 
     what was paid. A balance-only payment is refunded wallet-side at once; one with channel parts
     gets its rows routed back per instruction (channel_refunds.merchant_refund_rows), recorded in
     that same transaction, and completes when the channel confirms (the REFUND order's event)."""
-    refund_payment = await uow(lambda repo: _record_refund(repo, cmd))
+    refund_payment, original = await uow(lambda repo: _record_refund(repo, cmd))
     if refund_payment.state in FINAL:
         return refund_payment
-    original = await get_payment(uow, refund_payment.original_payment_id)
+    original = original or await get_payment(uow, refund_payment.original_payment_id)  # a replay: read it once more
     if any(i.tool != "balance" for i in original.instructions):
         await channel_refunds.run(uow, refunder, ledger, original)
         return await get_payment(uow, refund_payment.payment_id)
@@ -353,10 +353,11 @@ async def refund(uow: UnitOfWork, ledger: LedgerPort, cmd: Refund, event: str = 
     return await uow(lambda repo: _finish(repo, refund_payment, PaymentState.SUCCEEDED, event, ledger_transfer_ids=tuple(ids)))
 
 
-async def _record_refund(repo: PaymentRepository, cmd: Refund) -> Payment:
+async def _record_refund(repo: PaymentRepository, cmd: Refund) -> tuple[Payment, Payment | None]:
+    """The refund, recorded (or the one this request id recorded before), and the original when read here."""
     found = await _existing(repo, cmd.request_id, cmd.request_hash)
     if found is not None:
-        return found
+        return found, None
     original = await repo.get(cmd.payment_id)
     if original is None:
         raise errors.payment_not_found(cmd.payment_id)
@@ -381,7 +382,7 @@ async def _record_refund(repo: PaymentRepository, cmd: Refund) -> Payment:
                                                     await repo.channel_refunds(original.payment_id))
         assert rows is not None, "the reservation admitted more than the instructions paid"
         await repo.record_refunds(rows)
-    return stored
+    return stored, original
 
 
 async def member_transfer(uow: UnitOfWork, ledger: LedgerPort, cmd: MemberTransfer) -> Payment:
