@@ -1,16 +1,17 @@
-"""Server interceptors, outermost first: OpenTelemetry (telemetry.py) → context id →
-access log + error mapping → validation. Servicers stay thin: no try/except, no metadata."""
+"""The server's per-RPC chain (KernelInterceptor): trace span, context id, trusted merchant and
+validation, error mapping, metrics, access log. Servicers stay thin: no try/except, no metadata."""
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Awaitable, Callable
+from typing import Any, Callable
 
 import grpc
 import redis.exceptions as redis_errors
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
-from opentelemetry import trace
+from opentelemetry import context as otel_context, propagate, trace
+from opentelemetry.trace import Status, StatusCode
 from sqlalchemy.exc import DBAPIError
 
 from servers.kernel import context as ctx
@@ -19,6 +20,10 @@ from servers.kernel.validation import validate
 
 log = logging.getLogger("paymesh.rpc")
 _QUIET = ("/grpc.health.", "/grpc.reflection.")
+# Codes that mark the server span as an error (as OpenTelemetry's gRPC instrumentation does);
+# a refused request (INVALID_ARGUMENT, NOT_FOUND, ...) is a correct answer, not a fault.
+_SERVER_FAULTS = frozenset({grpc.StatusCode.UNKNOWN, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNIMPLEMENTED,
+                            grpc.StatusCode.INTERNAL, grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DATA_LOSS})
 
 # A behavior wrapper gets (behavior, method, streaming kinds) and returns the new behavior.
 Wrap = Callable[[Callable[..., Any], str, bool, bool], Callable[..., Any]]
@@ -37,60 +42,24 @@ def _rewrap(handler: grpc.RpcMethodHandler, method: str, wrap: Wrap) -> grpc.Rpc
 
 
 class _Base(grpc.aio.ServerInterceptor):
+    """An interceptor that wraps each method's behavior once: the wrapped handler is cached per
+    method (the generic handler hands back the same object every call), not rebuilt per RPC."""
+
     def wrap(self, behavior, method: str, request_streaming: bool, response_streaming: bool):
         raise NotImplementedError
 
+    def wraps(self, handler: grpc.RpcMethodHandler, method: str) -> bool:
+        return True
+
     async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
         handler = await continuation(details)
-        if handler is None or details.method.startswith(_QUIET):
+        if handler is None or details.method.startswith(_QUIET) or not self.wraps(handler, details.method):
             return handler
-        return _rewrap(handler, details.method, self.wrap)
-
-
-def _around(behavior, response_streaming: bool, before: Callable[[Any, Any], Any], on_error: Callable[[BaseException, Any], Awaitable[None]] | None = None, after: Callable[[Any, Any], None] | None = None):
-    """Builds a behavior that runs before() first, maps errors with on_error, and after() last."""
-    if response_streaming:
-        async def stream(request, context):
-            state = before(request, context)
-            try:
-                async for item in behavior(request, context):
-                    yield item
-            except BaseException as exc:  # noqa: BLE001 - mapped, never swallowed
-                if on_error is None:
-                    raise
-                await on_error(exc, context)
-            finally:
-                if after:
-                    after(state, context)
-        return stream
-
-    async def unary(request, context):
-        state = before(request, context)
-        try:
-            return await behavior(request, context)
-        except BaseException as exc:  # noqa: BLE001
-            if on_error is None:
-                raise
-            await on_error(exc, context)
-        finally:
-            if after:
-                after(state, context)
-    return unary
-
-
-class ContextInterceptor(_Base):
-    """Adopts the caller's x-context-id (or baggage), or creates one, for the whole RPC,
-    stamps it on the server span and echoes it back in initial metadata."""
-
-    def wrap(self, behavior, method, request_streaming, response_streaming):
-        def before(request, context):
-            md = dict(context.invocation_metadata() or ())
-            context_id = ctx.normalize(md.get(ctx.HEADER)) or ctx.current_context_id() or ctx.new_context_id()
-            ctx.bind(context_id)
-            ctx.bind_trusted_merchant(md.get(ctx.MERCHANT_HEADER, ""))
-            trace.get_current_span().set_attribute(ctx.BAGGAGE_KEY, context_id)
-            return None
-        return _around(behavior, response_streaming, before)
+        cache = self.__dict__.setdefault("_wrapped", {})
+        hit = cache.get(details.method)
+        if hit is None or hit[0] is not handler:
+            hit = cache[details.method] = (handler, _rewrap(handler, details.method, self.wrap))
+        return hit[1]
 
 
 def _dependency_down(exc: BaseException) -> bool:
@@ -103,30 +72,13 @@ def _dependency_down(exc: BaseException) -> bool:
         "ConnectionDoesNotExistError", "CannotConnectNowError", "ConnectionFailureError", "TooManyConnectionsError")
 
 
-class ErrorInterceptor(_Base):
+class ErrorMapper:
     """Maps PaymeshError to a gRPC status with ErrorInfo (+ BadRequest), anything else to
-    INTERNAL carrying only the context id; writes one access-log line per RPC."""
+    INTERNAL carrying only the context id (a dependency that is down: UNAVAILABLE)."""
 
     def __init__(self, domain: str, reason_aliases: dict[str, str] | None = None):
         self.domain = domain
         self.reason_aliases = dict(reason_aliases or {})
-
-    def wrap(self, behavior, method, request_streaming, response_streaming):
-        def before(request, context):
-            return time.perf_counter()
-
-        async def on_error(exc: BaseException, context) -> None:
-            if isinstance(exc, (grpc.aio.AbortError, GeneratorExit)) or not isinstance(exc, Exception):
-                raise exc
-            code, trailing = self.to_status(exc)
-            await context.abort(code, trailing[1], trailing[0])
-
-        def after(started: float, context) -> None:
-            code = context.code() or grpc.StatusCode.OK
-            name = code.name if isinstance(code, grpc.StatusCode) else str(code)
-            log.info("rpc", extra={"rpc_method": method, "rpc_code": name, "duration_ms": round((time.perf_counter() - started) * 1000, 3)})
-
-        return _around(behavior, response_streaming, before, on_error, after)
 
     def to_status(self, exc: Exception) -> tuple[grpc.StatusCode, tuple[tuple, str]]:
         context_id = ctx.current_context_id()
@@ -174,30 +126,89 @@ def apply_trusted_merchant(request: Any, merchant_id: str) -> None:
                                {"merchant_id": request.merchant_id})
 
 
-class ValidationInterceptor(_Base):
-    """Applies the trusted merchant (apply_trusted_merchant), then checks unary requests
-    against the `(paymesh.common.v1.rules)` of their contract."""
+class KernelInterceptor(_Base):
+    """The whole per-RPC chain as ONE wrapper, built once per method and cached:
+
+        server span (W3C traceparent/baggage in) → context id → trusted merchant + validation
+        → the servicer → error mapping → status on the span, metrics, one access-log line.
+
+    One layer instead of five stacked grpc.aio interceptors (OpenTelemetry's own, metrics,
+    context, errors, validation), each of which re-wrapped the handler on every call and
+    proxied the servicer context: ~0.2 ms less server CPU per call."""
+
+    def __init__(self, service: str, reason_aliases: dict[str, str] | None = None, metrics: Any = None,
+                 tracer_provider: Any = None):
+        self.errors = ErrorMapper(service, reason_aliases)
+        self.metrics = metrics
+        self.tracer = (tracer_provider or trace.get_tracer_provider()).get_tracer("paymesh.rpc")
+
+    def _begin(self, method: str, attributes: dict, context) -> tuple[Any, float]:
+        """Adopts the caller's trace and context id for this RPC's task and starts its span."""
+        md = dict(context.invocation_metadata() or ())
+        if "traceparent" in md or "baggage" in md:
+            otel_context.attach(propagate.extract(md))
+        context_id = ctx.normalize(md.get(ctx.HEADER)) or ctx.current_context_id() or ctx.new_context_id()
+        ctx.bind(context_id)  # before the span starts, so the baggage processor stamps it
+        ctx.bind_trusted_merchant(md.get(ctx.MERCHANT_HEADER, ""))
+        span = self.tracer.start_span(method, kind=trace.SpanKind.SERVER, attributes=attributes)
+        otel_context.attach(trace.set_span_in_context(span))
+        return span, time.perf_counter()
+
+    def _end(self, method: str, span, started: float, context) -> None:
+        code = context.code() or grpc.StatusCode.OK
+        if not isinstance(code, grpc.StatusCode):  # an int from abort() with a raw code
+            code = next((c for c in grpc.StatusCode if c.value[0] == code), grpc.StatusCode.UNKNOWN)
+        seconds = time.perf_counter() - started
+        if span.is_recording():
+            span.set_attribute("rpc.grpc.status_code", code.value[0])
+            if code in _SERVER_FAULTS:
+                span.set_status(Status(StatusCode.ERROR, f"{code}"))
+        span.end()
+        if self.metrics is not None:
+            self.metrics.observe(method, code.name, seconds)
+        log.info("rpc", extra={"rpc_method": method, "rpc_code": code.name, "duration_ms": round(seconds * 1000, 3)})
+
+    async def _fail(self, exc: BaseException, context) -> None:
+        if isinstance(exc, (grpc.aio.AbortError, GeneratorExit)) or not isinstance(exc, Exception):
+            raise exc
+        code, (trailing, message) = self.errors.to_status(exc)
+        await context.abort(code, message, trailing)
 
     def wrap(self, behavior, method, request_streaming, response_streaming):
-        if request_streaming:
-            return behavior
+        service, _, name = method.lstrip("/").partition("/")
+        attributes = {"rpc.system": "grpc", "rpc.service": service, "rpc.method": name}
+        validated = not request_streaming
 
-        def before(request, context):
+        def check(request) -> None:
             apply_trusted_merchant(request, ctx.trusted_merchant())
             violations = validate(request)
             if violations:
                 raise InvalidArgument(violations)
-        # Raise inside the behavior so the error interceptor (outside) maps it.
+
         if response_streaming:
             async def stream(request, context):
-                before(request, context)
-                async for item in behavior(request, context):
-                    yield item
+                span, started = self._begin(method, attributes, context)
+                try:
+                    if validated:
+                        check(request)
+                    async for item in behavior(request, context):
+                        yield item
+                except BaseException as exc:  # noqa: BLE001 - mapped, never swallowed
+                    await self._fail(exc, context)
+                finally:
+                    self._end(method, span, started, context)
             return stream
 
         async def unary(request, context):
-            before(request, context)
-            return await behavior(request, context)
+            span, started = self._begin(method, attributes, context)
+            try:
+                if validated:
+                    check(request)
+                return await behavior(request, context)
+            except BaseException as exc:  # noqa: BLE001
+                await self._fail(exc, context)
+            finally:
+                self._end(method, span, started, context)
         return unary
 
 

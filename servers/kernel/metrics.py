@@ -1,8 +1,8 @@
 """Service metrics in the Prometheus text format.
 
 Every service counts its RPCs by gRPC service, method and status code and times them in a
-histogram, from a server interceptor (outside the error mapping, so the code is the final
-one). The metrics are served over plain HTTP at `GET /metrics` on 127.0.0.1, on the service's
+histogram, from the kernel's server interceptor (after the error mapping, so the code is the
+final one; health and reflection are not counted). The metrics are served over plain HTTP at `GET /metrics` on 127.0.0.1, on the service's
 gRPC port + 200 — with the default port plan PAYMESH_PORT_BASE + PORT_OFFSETS[svc] + 200,
 e.g. trade on 8301, payment on 8303 (metrics_port() below; nothing else uses base+301..307).
 Port 0 (tests) binds an ephemeral port; a port already taken logs a warning and the service
@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-
-from servers.kernel.interceptors import _around, _Base
 
 log = logging.getLogger("paymesh.metrics")
 METRICS_PORT_SHIFT = 200  # metrics port = the service's gRPC port + 200
 _BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-_QUIET = ("/grpc.health.", "/grpc.reflection.")
 
 
 class Metrics:
@@ -51,29 +47,6 @@ METRICS = Metrics()
 
 def metrics_port(grpc_port: int) -> int:
     return grpc_port + METRICS_PORT_SHIFT if 0 < grpc_port <= 65535 - METRICS_PORT_SHIFT else 0
-
-
-class MetricsInterceptor(_Base):
-    """Records every RPC's final status code and duration (health and reflection excluded)."""
-
-    def __init__(self, metrics: Metrics | None = None):
-        self.metrics = metrics or METRICS
-
-    async def intercept_service(self, continuation, details):
-        if details.method.startswith(_QUIET):
-            return await continuation(details)
-        return await super().intercept_service(continuation, details)
-
-    def wrap(self, behavior, method, request_streaming, response_streaming):
-        def before(request, context):
-            return time.perf_counter()
-
-        def after(started: float, context) -> None:
-            code = context.code()
-            name = getattr(code, "name", None) or (str(code) if code is not None else "OK")
-            self.metrics.observe(method, name, time.perf_counter() - started)
-
-        return _around(behavior, response_streaming, before, None, after)
 
 
 async def serve_metrics(port: int, metrics: Metrics | None = None, host: str = "127.0.0.1") -> asyncio.AbstractServer | None:

@@ -15,11 +15,11 @@ from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
 from servers.kernel import tokenization
-from servers.kernel.interceptors import ContextInterceptor, ErrorInterceptor, ValidationInterceptor
+from servers.kernel.interceptors import KernelInterceptor
 from servers.kernel.logs import setup_logging
-from servers.kernel.metrics import MetricsInterceptor, metrics_port, serve_metrics
+from servers.kernel.metrics import METRICS, metrics_port, serve_metrics
 from servers.kernel.settings import CommonSettings
-from servers.kernel.telemetry import server_interceptor, setup_tracing
+from servers.kernel.telemetry import setup_tracing
 
 log = logging.getLogger("paymesh.server")
 
@@ -62,7 +62,7 @@ async def serve(settings: CommonSettings, build: Builder, ready: asyncio.Event |
     provider = setup_tracing(settings.service, settings.otlp_endpoint, settings.trace_sample_ratio)
     app = await build(settings)
     server = grpc.aio.server(
-        interceptors=[server_interceptor(provider), MetricsInterceptor(), ContextInterceptor(), ErrorInterceptor(settings.service, app.reason_aliases), ValidationInterceptor(),
+        interceptors=[KernelInterceptor(settings.service, app.reason_aliases, METRICS, provider),
                       *tokenization.interceptors_for(settings)],  # sensitive fields → UES tickets
         options=server_options(settings) + app.grpc_options,
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,

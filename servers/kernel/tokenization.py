@@ -24,7 +24,7 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
 from paymesh.common.v1 import options_pb2
 from servers.kernel.errors import FieldViolation, InvalidArgument, Unavailable
-from servers.kernel.interceptors import _QUIET, _Base, _rewrap
+from servers.kernel.interceptors import _Base
 
 TICKET = re.compile(r"^[CP][0-9a-f]{32}$")
 CLIENT_HEADER = "x-ues-client-id"
@@ -137,14 +137,11 @@ class TokenizationInterceptor(_Base):
             self._stub = ues_service_pb2_grpc.UesServiceStub(open_channel(self.ues_addr, self.deadline_ms))
         return self._stub
 
-    async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
-        handler = await continuation(details)
-        if handler is None or handler.request_streaming or details.method.startswith(_QUIET):
-            return handler
-        descriptor = request_type(details.method)
-        if descriptor is None or not has_sensitive(descriptor):
-            return handler
-        return _rewrap(handler, details.method, self.wrap)
+    def wraps(self, handler: grpc.RpcMethodHandler, method: str) -> bool:
+        if handler.request_streaming:
+            return False
+        descriptor = request_type(method)
+        return descriptor is not None and has_sensitive(descriptor)
 
     def wrap(self, behavior, method, request_streaming, response_streaming):
         if response_streaming:

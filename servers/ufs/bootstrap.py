@@ -10,7 +10,7 @@ from pathlib import Path
 
 from paymesh.ufs.v1 import ufs_service_pb2, ufs_service_pb2_grpc as rpc
 from servers.kernel import db as kdb
-from servers.kernel.interceptors import ErrorInterceptor
+from servers.kernel.interceptors import ErrorMapper
 from servers.kernel.server import Registration, ServiceApp
 from servers.kernel.settings import port
 from servers.ufs import errors, handlers_share
@@ -68,7 +68,7 @@ async def build(settings: Settings) -> ServiceApp:
             await asyncio.sleep(settings.reap_interval_seconds)
 
     # REST downloads bypass the transcoder (servicer_http); bound now, so a taken port fails the start.
-    files_http = FileHttpServer(deps, auth, ErrorInterceptor(settings.service, REASON_ALIASES))
+    files_http = FileHttpServer(deps, auth, ErrorMapper(settings.service, REASON_ALIASES))
     await files_http.start(settings.host, settings.http_bind_port())
 
     pepper = hashlib.sha256(b"paymesh.ufs.idempotency\0" + master).digest()

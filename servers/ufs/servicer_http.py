@@ -33,7 +33,7 @@ from opentelemetry import baggage, context as otel_context, propagate, trace
 from paymesh.ufs.v1 import ufs_service_pb2 as api
 from servers.kernel import context as ctx
 from servers.kernel.errors import InvalidArgument
-from servers.kernel.interceptors import ErrorInterceptor
+from servers.kernel.interceptors import ErrorMapper
 from servers.kernel.metrics import METRICS
 from servers.kernel.validation import validate
 from servers.ufs import errors, servicer
@@ -197,7 +197,7 @@ def parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
 
 
 class FileHttpServer:
-    def __init__(self, deps: Deps, auth: Authenticator, errors_to_status: ErrorInterceptor):
+    def __init__(self, deps: Deps, auth: Authenticator, errors_to_status: ErrorMapper):
         self.deps, self.auth, self.errors = deps, auth, errors_to_status
         self.server: asyncio.AbstractServer | None = None
         self.tracer = trace.get_tracer("paymesh.ufs.http")

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from servers.kernel import db as kdb
-from servers.kernel.interceptors import ErrorInterceptor
+from servers.kernel.interceptors import ErrorMapper
 from servers.ufs import domain, handlers, handlers_share as share
 from servers.ufs.adapters import SqlUnitOfWork
 from servers.ufs.adapters_keys import LocalKeyService
@@ -53,7 +53,7 @@ async def served(infra, settings, unique):
             await repo.update_client(client)
         await uow(create)
         clients.append(client)
-    server = FileHttpServer(deps, Authenticator(uow), ErrorInterceptor("ufs", REASON_ALIASES))
+    server = FileHttpServer(deps, Authenticator(uow), ErrorMapper("ufs", REASON_ALIASES))
     port = await server.start("127.0.0.1", 0)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
         yield deps, clients, http

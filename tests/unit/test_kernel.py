@@ -10,7 +10,7 @@ from paymesh.ledger.v1 import ledger_service_pb2 as ledger_api
 from paymesh.trade.v1 import trade_service_pb2 as trade_api
 from servers.kernel import context as ctx, errors
 from servers.kernel.ids import ID_PATTERN, new_id
-from servers.kernel.interceptors import ErrorInterceptor
+from servers.kernel.interceptors import ErrorMapper
 from servers.kernel.money import CurrencyMismatch, Money
 from servers.kernel.settings import CommonSettings, Secret
 from servers.kernel.validation import validate
@@ -68,7 +68,7 @@ def _details(trailing) -> status_pb2.Status:
 
 
 def test_domain_errors_map_to_status_with_error_info_and_field_violations():
-    mapper = ErrorInterceptor("trade")
+    mapper = ErrorMapper("trade")
     with ctx.context_scope("ctx_unit"):
         code, (trailing, message) = mapper.to_status(errors.invalid("amount.amount_minor", "must be greater than 0"))
     assert code == grpc.StatusCode.INVALID_ARGUMENT
@@ -81,7 +81,7 @@ def test_domain_errors_map_to_status_with_error_info_and_field_violations():
 
 
 def test_gone_maps_to_410_hint_and_unknown_errors_hide_details():
-    mapper = ErrorInterceptor("trade")
+    mapper = ErrorMapper("trade")
     code, (trailing, _) = mapper.to_status(errors.Expired("ORDER_EXPIRED", "order expired"))
     assert code == grpc.StatusCode.FAILED_PRECONDITION and dict(trailing)["x-http-status"] == "410"
     with ctx.context_scope("ctx_boom"):
@@ -93,7 +93,7 @@ def test_gone_maps_to_410_hint_and_unknown_errors_hide_details():
 def test_a_backing_store_that_is_down_or_loading_is_unavailable_not_internal():
     import redis.exceptions
 
-    mapper = ErrorInterceptor("ues")
+    mapper = ErrorMapper("ues")
     for exc in (redis.exceptions.BusyLoadingError("Redis is loading the dataset in memory"), redis.exceptions.ConnectionError("refused"),
                 ConnectionRefusedError(111, "Connection refused")):
         code, (trailing, message) = mapper.to_status(exc)
@@ -107,3 +107,57 @@ def test_context_ids_from_callers_are_kept_only_when_safe():
     with ctx.context_scope("ctx_outer"):
         assert ctx.current_context_id() == "ctx_outer"
     assert ctx.current_context_id() == ""
+
+
+async def test_the_kernel_interceptor_binds_context_checks_requests_maps_errors_and_wraps_each_method_once():
+    import asyncio
+
+    from servers.kernel.interceptors import KernelInterceptor
+    from tests.unit.test_metrics import FakeContext
+
+    interceptor, seen = KernelInterceptor("trade"), []
+
+    async def create(request, context):
+        seen.append((ctx.current_context_id(), ctx.trusted_merchant(), request.merchant_id))
+        if request.out_trade_no == "taken":
+            raise errors.AlreadyExists("OUT_TRADE_NO_REUSED", "out_trade_no was used with other fields")
+        return trade_api.CreateOrderResponse()
+
+    handler = grpc.unary_unary_rpc_method_handler(create)
+
+    class Details:
+        method = "/paymesh.trade.v1.TradeService/CreateOrder"
+
+    wrapped = await interceptor.intercept_service(lambda d: asyncio.sleep(0, handler), Details)
+    assert await interceptor.intercept_service(lambda d: asyncio.sleep(0, handler), Details) is wrapped  # built once
+
+    def order(**fields):
+        base = dict(out_trade_no="no-1", product_code="P1", subject="s", amount={"currency_code": "EUR", "amount_minor": 100},
+                    payer_member_id="mem_1")
+        return trade_api.CreateOrderRequest(**{**base, **fields})
+
+    async def call(request, metadata=()):
+        context = FakeContext(metadata)
+        try:
+            await wrapped.unary_unary(request, context)
+        except grpc.aio.AbortError:
+            pass
+        return context
+
+    ok = await call(order(), [(ctx.HEADER, "ctx_kernel1"), (ctx.MERCHANT_HEADER, "mch_1")])
+    assert ok.code() is None and seen == [("ctx_kernel1", "mch_1", "mch_1")]  # the verified merchant fills merchant_id
+
+    refused = await call(order(merchant_id="mch_2"), [(ctx.MERCHANT_HEADER, "mch_1")])
+    assert refused.code() == grpc.StatusCode.PERMISSION_DENIED and len(seen) == 1  # never reached the handler
+
+    bad = await call(order(merchant_id="mch_1", amount={"currency_code": "EUR", "amount_minor": 0}))
+    assert bad.code() == grpc.StatusCode.INVALID_ARGUMENT and len(seen) == 1
+    bad_request = error_details_pb2.BadRequest()
+    _details(bad.trailing).details[1].Unpack(bad_request)
+    assert [v.field for v in bad_request.field_violations] == ["amount.amount_minor"]
+
+    taken = await call(order(merchant_id="mch_1", out_trade_no="taken"), [(ctx.HEADER, "bad id\n")])
+    info = error_details_pb2.ErrorInfo()
+    _details(taken.trailing).details[0].Unpack(info)
+    assert taken.code() == grpc.StatusCode.ALREADY_EXISTS and info.reason == "OUT_TRADE_NO_REUSED"
+    assert seen[-1][0].startswith("ctx_") and seen[-1][0] == info.metadata["context_id"]  # unsafe id replaced by a new one

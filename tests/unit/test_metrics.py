@@ -1,18 +1,29 @@
-"""Service metrics: the interceptor counts RPCs by code and times them; /metrics serves them."""
+"""Service metrics: the kernel interceptor counts RPCs by code and times them; /metrics serves them."""
 import asyncio
 
 import grpc
+from google.protobuf import empty_pb2
 
-from servers.kernel.metrics import Metrics, MetricsInterceptor, metrics_port, serve_metrics
+from servers.kernel.interceptors import KernelInterceptor
+from servers.kernel.metrics import Metrics, metrics_port, serve_metrics
 from servers.kernel.settings import PORT_OFFSETS
 
 
-class _Context:
-    def __init__(self):
-        self._code = None
+class FakeContext:
+    """The parts of grpc.aio's ServicerContext the kernel interceptor uses."""
+
+    def __init__(self, metadata=()):
+        self._code, self.metadata, self.trailing = None, tuple(metadata), ()
 
     def code(self):
         return self._code
+
+    def invocation_metadata(self):
+        return self.metadata
+
+    async def abort(self, code, details="", trailing_metadata=()):
+        self._code, self.details, self.trailing = code, details, trailing_metadata
+        raise grpc.aio.AbortError()
 
 
 class _Details:
@@ -20,14 +31,18 @@ class _Details:
         self.method = method
 
 
-async def _call(interceptor, method, behavior):
+async def _call(interceptor, method, behavior, request=None, metadata=()):
     handler = grpc.unary_unary_rpc_method_handler(behavior)
     wrapped = await interceptor.intercept_service(lambda details: asyncio.sleep(0, handler), _Details(method))
-    context = _Context()
+    context = FakeContext(metadata)
     try:
-        return await wrapped.unary_unary(b"", context), context
-    except RuntimeError:
+        return await wrapped.unary_unary(request or empty_pb2.Empty(), context), context
+    except grpc.aio.AbortError:
         return None, context
+
+
+def MetricsInterceptor(metrics):  # noqa: N802 - the kernel interceptor, seen from the metrics side
+    return KernelInterceptor("trade", metrics=metrics)
 
 
 def _value(metrics, name, **labels):
@@ -42,8 +57,7 @@ async def test_interceptor_counts_rpcs_by_code_and_times_them():
         return b"ok"
 
     async def not_found(request, context):
-        context._code = grpc.StatusCode.NOT_FOUND
-        raise RuntimeError("aborted")
+        await context.abort(grpc.StatusCode.NOT_FOUND, "no such order")
 
     method = "/paymesh.trade.v1.TradeService/CreateOrder"
     assert (await _call(interceptor, method, ok))[0] == b"ok"
