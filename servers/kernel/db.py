@@ -21,6 +21,23 @@ T = TypeVar("T")
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
 
+async def raw_pool(url: str, schema: str, size: int, **server_settings: str):
+    """A bare asyncpg pool for a hot path of single autocommitted statements (no SQLAlchemy
+    compile, Row or BEGIN/COMMIT: ~0.4 ms less per query). `url` as for SQLAlchemy; search_path
+    is the service's schema; `server_settings` adds session settings (e.g. synchronous_commit).
+    Connections are released without asyncpg's reset query (advisory unlock, CLOSE ALL,
+    UNLISTEN, RESET ALL: one more round trip per call): these sessions keep no state, locks,
+    cursors or listeners, and an open transaction is still rolled back by the pool itself."""
+    import asyncpg
+
+    async def keep_session(conn) -> None:
+        return None
+
+    return await asyncpg.create_pool(url.replace("+asyncpg", "", 1), min_size=min(2, size), max_size=size, command_timeout=30,
+                                     server_settings={"search_path": schema, "application_name": f"paymesh-{schema}",
+                                                      **server_settings}, reset=keep_session)
+
+
 def create_engine(url: str, schema: str, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(
         url,

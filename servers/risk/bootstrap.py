@@ -13,7 +13,6 @@ from servers.kernel import cache, db as kdb
 from servers.kernel.server import Registration, ServiceApp
 from servers.risk.adapters import GrpcPasswords, RedisCounters
 from servers.risk.handlers import Risk
-from servers.risk.hotpath import records_pool
 from servers.risk.otp import OTP_INBOX, FileOtpSender, Otps
 from servers.risk.reports import Reports
 from servers.risk.rules import Rules, seed_defaults
@@ -39,7 +38,8 @@ async def _records_pool(settings: Settings):
         return None
     if settings.decision_commit != "async":
         raise ValueError(f"PAYMESH_RISK_DECISION_COMMIT must be async or durable, not {settings.decision_commit!r}")
-    return await records_pool(settings.database_url.reveal(), "risk", settings.record_inflight_max + 2)
+    return await kdb.raw_pool(settings.database_url.reveal(), "risk", settings.record_inflight_max + 2,
+                              synchronous_commit="off", application_name="paymesh-risk-records")
 
 
 async def build(settings: Settings) -> ServiceApp:

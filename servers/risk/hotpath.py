@@ -66,14 +66,6 @@ def _utc(ts) -> dt.datetime:
     return ts.ToDatetime(dt.timezone.utc)
 
 
-async def records_pool(database_url: str, schema: str, size: int):
-    """A small asyncpg pool whose sessions commit asynchronously (synchronous_commit=off): the Assess
-    records' (Settings.decision_commit says why that is safe)."""
-    return await asyncpg.create_pool(database_url.replace("+asyncpg", ""), min_size=1, max_size=size, command_timeout=30,
-                                     server_settings={"search_path": schema, "synchronous_commit": "off",
-                                                      "application_name": f"paymesh-{schema}-records"})
-
-
 class AssessStore:
     """`records`: a pool whose sessions commit asynchronously (see Settings.decision_commit) for the Assess
     records; None: they share the service's durable pool."""

@@ -246,19 +246,5 @@ class DirectVault:
                 await insert_audit(raw, entries)
 
 
-async def direct_pool(url: str, schema: str, size: int) -> asyncpg.Pool:
-    """asyncpg pool for DirectVault (URL as for SQLAlchemy; search_path = the service schema)."""
-    return await asyncpg.create_pool(url.replace("postgresql+asyncpg://", "postgresql://", 1), min_size=min(2, size), max_size=size,
-                                     command_timeout=30, server_settings={"search_path": schema, "application_name": f"paymesh-{schema}"},
-                                     reset=_keep_session)
-
-
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """Release without asyncpg's default reset query (advisory unlock, CLOSE ALL, UNLISTEN, RESET
-    ALL: one more round trip per call). These connections only ever run single autocommitted
-    statements: no session state, locks, cursors or listeners to reset; an open transaction is
-    still rolled back by the pool itself."""
-
-
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -7,7 +7,7 @@ from pathlib import Path
 from paymesh.ues.v1 import ues_service_pb2, ues_service_pb2_grpc as rpc
 from servers.kernel import cache as kcache, db as kdb
 from servers.kernel.server import Registration, ServiceApp
-from servers.ues.adapters import DirectVault, SqlVault, direct_pool
+from servers.ues.adapters import DirectVault, SqlVault
 from servers.ues.admin import Admin
 from servers.ues.admin_servicer import UesAdminServicer
 from servers.ues.handlers import Limits, Ues
@@ -29,7 +29,7 @@ def key_source(settings: Settings) -> KeySource:
 
 async def build_core(settings: Settings) -> tuple[Ues, Admin, kdb.Database, kcache.AppRedis]:
     database = await kdb.connect(settings.database_url.reveal(), settings.db_schema, Path(__file__).parent / "migrations", settings.db_pool_size)
-    pool = await direct_pool(settings.database_url.reveal(), settings.db_schema, settings.db_pool_size)  # the request path
+    pool = await kdb.raw_pool(settings.database_url.reveal(), settings.db_schema, settings.db_pool_size)  # the request path
     redis = kcache.connect(settings.redis_url.reveal(), settings.db_schema)
     ring = KeyRing(key_source(settings), [])
 

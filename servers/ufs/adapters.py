@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 from typing import Awaitable, Callable, TypeVar
 
 from sqlalchemy import text
@@ -24,6 +25,30 @@ _SHARE = (f"SELECT file_tag, owner_client_id, {_CONTENT}, expire_time, adopted, 
           " FROM share_files")
 _GRANT = ("SELECT token_sha256, client_id, target_kind, bucket_alias, bucket_name, oss_path, file_tag, expire_time, create_time,"
           " revoke_time FROM sts_tokens")
+
+
+# One statement (one snapshot, one round trip): the client, the bucket its alias (or default)
+# names, and the file there. The caller checks credentials before using the file. asyncpg style
+# ($n): it also runs on the bare pool of the download path (SqlUnitOfWork.client_and_file).
+_CLIENT_AND_FILE = (
+    f"SELECT q.*, f.bucket_name AS f_bucket, f.oss_path AS f_path, {', '.join(f'f.{c.strip()} AS f_{c.strip()}' for c in _CONTENT.split(','))},"
+    " f.create_time AS f_create_time, f.update_time AS f_update_time"
+    f" FROM ({_CLIENT} WHERE c.client_id = $1) q"
+    " LEFT JOIN bucket_bindings rb ON rb.client_id = q.client_id AND rb.bucket_alias = coalesce(nullif($2, ''), q.default_bucket_alias)"
+    " LEFT JOIN files f ON f.bucket_name = rb.bucket_name AND f.oss_path = $3")
+
+
+def _client_and_file(record) -> tuple[Client | None, tuple[str, StoredFile | None] | None]:
+    if record is None:
+        return None, None
+    row = SimpleNamespace(**record)
+    resolved = None
+    if row.f_bucket is not None:
+        content = Content(row.f_object_key, row.f_file_name, row.f_content_type, row.f_size_bytes, row.f_content_sha256,
+                          row.f_metadata if isinstance(row.f_metadata, dict) else json.loads(row.f_metadata), row.f_encrypted,
+                          bytes(row.f_wrapped_key))
+        resolved = (row.f_bucket, StoredFile(row.f_bucket, row.f_path, content, row.f_create_time, row.f_update_time))
+    return _client(row), resolved
 
 
 def _client(row) -> Client:
@@ -67,23 +92,8 @@ class SqlRepository:
         return _client(row) if row else None
 
     async def get_client_and_file(self, client_id: str, alias: str, oss_path: str) -> tuple[Client | None, tuple[str, StoredFile | None] | None]:
-        # One statement (one snapshot, one round trip): the client, the bucket its alias (or
-        # default) names, and the file there. The caller checks credentials before using the file.
-        row = await self._one(
-            f"SELECT q.*, f.bucket_name AS f_bucket, f.oss_path AS f_path, {', '.join(f'f.{c.strip()} AS f_{c.strip()}' for c in _CONTENT.split(','))},"
-            " f.create_time AS f_create_time, f.update_time AS f_update_time"
-            f" FROM ({_CLIENT} WHERE c.client_id = :c) q"
-            " LEFT JOIN bucket_bindings rb ON rb.client_id = q.client_id AND rb.bucket_alias = coalesce(nullif(:a, ''), q.default_bucket_alias)"
-            " LEFT JOIN files f ON f.bucket_name = rb.bucket_name AND f.oss_path = :p", {"c": client_id, "a": alias, "p": oss_path})
-        if row is None:
-            return None, None
-        resolved = None
-        if row.f_bucket is not None:
-            content = Content(row.f_object_key, row.f_file_name, row.f_content_type, row.f_size_bytes, row.f_content_sha256,
-                              row.f_metadata if isinstance(row.f_metadata, dict) else json.loads(row.f_metadata), row.f_encrypted,
-                              bytes(row.f_wrapped_key))
-            resolved = (row.f_bucket, StoredFile(row.f_bucket, row.f_path, content, row.f_create_time, row.f_update_time))
-        return _client(row), resolved
+        raw = (await self.conn.get_raw_connection()).driver_connection
+        return _client_and_file(await raw.fetchrow(_CLIENT_AND_FILE, client_id, alias, oss_path))
 
     async def insert_client(self, client: Client) -> bool:
         row = await self._one("INSERT INTO clients (client_id, display_name, state, password_hash, auth_user)"
@@ -236,8 +246,14 @@ class SqlRepository:
 
 
 class SqlUnitOfWork:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, db: Database, raw=None):
+        self.db, self.raw = db, raw  # raw: kernel raw_pool for the download path's one query (None: through the engine)
+
+    async def client_and_file(self, client_id: str, alias: str, oss_path: str) -> tuple[Client | None, tuple[str, StoredFile | None] | None]:
+        if self.raw is None:
+            return await self.read(lambda repo: repo.get_client_and_file(client_id, alias, oss_path))
+        async with self.raw.acquire() as conn:
+            return _client_and_file(await conn.fetchrow(_CLIENT_AND_FILE, client_id, alias, oss_path))
 
     async def __call__(self, work: Callable[[SqlRepository], Awaitable[T]]) -> T:
         return await self.db.run_in_transaction(lambda conn: work(SqlRepository(conn)))

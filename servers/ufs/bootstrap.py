@@ -44,7 +44,8 @@ async def build(settings: Settings) -> ServiceApp:
     if not await store.bucket_exists(settings.share_bucket):
         await store.make_bucket(settings.share_bucket)
     master = _master_key(settings)
-    uow = SqlUnitOfWork(database)
+    raw = await kdb.raw_pool(settings.database_url.reveal(), "ufs", min(4, settings.db_pool_size))  # downloads' one query
+    uow = SqlUnitOfWork(database, raw)
     deps = Deps(uow, store, LocalKeyService(master), settings.share_bucket,
                 (settings.public_url or f"http://127.0.0.1:{port('envoy')}").rstrip("/"),
                 settings.gc_grace_seconds, settings.upload_lease_seconds)
@@ -81,7 +82,7 @@ async def build(settings: Settings) -> ServiceApp:
                          SERVICES["UfsAdminService"].full_name),
         ],
         workers=[janitor],
-        closers=[files_http.close, store.close, database.close],
+        closers=[files_http.close, store.close, raw.close, database.close],
         reason_aliases=REASON_ALIASES,
         # Uploads: without BDP probing the HTTP/2 receive window stays at its default instead of
         # growing to many MiB while S3 is slower than the sender, so gRPC holds only a window of body.

@@ -26,7 +26,7 @@ from servers.ufs.domain import Client, ClientState, Content, StoredFile, StsGran
 from servers.ufs.ports import KeyService, ObjectStore, Repository, UnitOfWork
 
 log = logging.getLogger("paymesh.ufs")
-Fetch = Callable[[Repository, str], Awaitable[tuple[Client | None, object]]]  # (repo, client id) → (client, extra)
+Fetch = Callable[[str], Awaitable[tuple[Client | None, object]]]  # client id → (client, extra)
 OCTET = "application/octet-stream"
 
 
@@ -78,10 +78,10 @@ class Authenticator:
         if not client_id:
             raise errors.unauthorized("x-ufs-client-id is required")
 
-        async def load(repo: Repository):
-            return await fetch(repo, client_id) if fetch is not None else (await repo.get_client(client_id), None)
-
-        client, extra = await self.uow.read(load)
+        if fetch is not None:
+            client, extra = await fetch(client_id)
+        else:
+            client, extra = await self.uow.read(lambda repo: repo.get_client(client_id)), None
         if client is None or client.state != ClientState.ACTIVE:
             raise errors.unauthorized("unknown or disabled client")
         return client, extra
@@ -90,7 +90,7 @@ class Authenticator:
         return (await self.standalone_with(headers))[0]
 
     async def standalone_with(self, headers: dict[str, str], fetch: Fetch | None = None) -> tuple[Client, object]:
-        """Basic auth; `fetch(repo, client_id)` loads the client together with something else
+        """Basic auth; `fetch(client_id)` loads the client together with something else
         (saving a round trip), handed back only once the credentials check out."""
         user, password = domain.parse_basic_auth(headers.get("authorization"))
         client, extra = await self._load({"x-ufs-client-id": user, **headers}, fetch)  # the client id header, else the user
@@ -292,7 +292,7 @@ async def authenticated_download(deps: Deps, auth: Authenticator, headers: dict[
                                  range_header: str | None) -> Download:
     """Authentication and the file lookup in one query; the checks and their order (credentials,
     path, alias, existence) are download_file's, and the row is used only once they have passed."""
-    client, found = await auth.standalone_with(headers, lambda repo, client_id: repo.get_client_and_file(client_id, alias, oss_path))
+    client, found = await auth.standalone_with(headers, lambda client_id: deps.uow.client_and_file(client_id, alias, oss_path))
     if found is None:  # no file there, or the alias resolves to nothing: download_file decides which, as before
         try:
             found = (client.bucket(alias).bucket_name, None)

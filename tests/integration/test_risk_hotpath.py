@@ -107,9 +107,9 @@ async def test_asynchronously_committed_records_are_stored_and_redeem_durably(pa
     """decision_commit=async: the records' sessions skip the WAL flush wait; a ticket is usable at once,
     and its Redeem (a durable commit) flushes it to disk with it."""
     from servers.risk.handlers import Risk
-    from servers.risk.hotpath import records_pool
+    from servers.kernel.db import raw_pool
 
-    pool = await records_pool(parts.risk.s.database_url.reveal(), parts.risk.db.schema, 4)
+    pool = await raw_pool(parts.risk.s.database_url.reveal(), parts.risk.db.schema, 4, synchronous_commit="off")  # as risk's bootstrap
     try:
         async with pool.acquire() as conn:
             assert await conn.fetchval("SHOW synchronous_commit") == "off"
