@@ -166,7 +166,8 @@ class KernelInterceptor(_Base):
         span.end()
         if self.metrics is not None:
             self.metrics.observe(method, code.name, seconds)
-        log.info("rpc", extra={"rpc_method": method, "rpc_code": code.name, "duration_ms": round(seconds * 1000, 3)})
+        if log.isEnabledFor(logging.INFO):
+            log.info("rpc", extra={"rpc_method": method, "rpc_code": code.name, "duration_ms": round(seconds * 1000, 3)})
 
     async def _fail(self, exc: BaseException, context) -> None:
         if isinstance(exc, (grpc.aio.AbortError, GeneratorExit)) or not isinstance(exc, Exception):

@@ -32,11 +32,15 @@ class Metrics:
                                ("grpc_service", "grpc_method", "grpc_code"), registry=self.registry)
         self.latency = Histogram("paymesh_rpc_server_handling_seconds", "Server-side RPC latency in seconds.",
                                  ("grpc_service", "grpc_method"), buckets=_BUCKETS, registry=self.registry)
+        self._children: dict[tuple[str, str], tuple] = {}  # (method, code) → (counter, histogram): no label lookup per call
 
     def observe(self, method: str, code: str, seconds: float) -> None:
-        service, _, name = method.lstrip("/").rpartition("/")
-        self.handled.labels(service, name, code).inc()
-        self.latency.labels(service, name).observe(seconds)
+        children = self._children.get((method, code))
+        if children is None:
+            service, _, name = method.lstrip("/").rpartition("/")
+            children = self._children[(method, code)] = (self.handled.labels(service, name, code), self.latency.labels(service, name))
+        children[0].inc()
+        children[1].observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
