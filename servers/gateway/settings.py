@@ -26,7 +26,6 @@ class Settings(CommonSettings):
     max_body_bytes: int = 65536              # bodies Envoy hands to ext_authz (with_request_body)
     check_port: int = 0                      # ext_authz Check's own server; from_env: the port plan's gateway_check
     db_schema: str = "gateway"
-    event_loop: str = "uvloop"               # Check sits on every public call: the faster loop
 
     @classmethod
     def from_env(cls, service: str = "gateway", env: Mapping[str, str] | None = None) -> "Settings":

@@ -74,7 +74,9 @@ class CommonSettings:
     otlp_endpoint: str = ""
     trace_sample_ratio: float = 1.0
     log_level: str = "INFO"
-    event_loop: str = "asyncio"  # or "uvloop"
+    # uvloop: ~10 % less CPU per RPC than asyncio's loop (risk Assess 1.20 → 1.06 ms, UES Encrypt 1.13 → 1.01 ms);
+    # "asyncio" is the fallback should a dependency ever misbehave on it.
+    event_loop: str = "uvloop"
     max_message_bytes: int = 64 * 1024 * 1024
     max_concurrent_rpcs: int = 512
     drain_seconds: float = 10.0

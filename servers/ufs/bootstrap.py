@@ -40,7 +40,8 @@ async def build(settings: Settings) -> ServiceApp:
     database = await kdb.connect(settings.database_url.reveal(), "ufs", Path(__file__).parent / "migrations", settings.db_pool_size)
     store = MinioStore(settings.s3_endpoint or f"127.0.0.1:{port('s3')}", settings.s3_access_key.reveal(),
                        settings.s3_secret_key.reveal(), settings.s3_secure, settings.s3_region,
-                       part_size=settings.part_size_mb * 1024 * 1024, chunk_bytes=settings.chunk_bytes)
+                       part_size=settings.part_size_mb * 1024 * 1024, chunk_bytes=settings.chunk_bytes,
+                       parallel_parts=settings.parallel_parts)
     if not await store.bucket_exists(settings.share_bucket):
         await store.make_bucket(settings.share_bucket)
     master = _master_key(settings)

@@ -11,7 +11,6 @@ HTTP_PORT_SHIFT = 100  # REST downloads over plain HTTP: the gRPC port + 100 (ba
 
 @dataclass(frozen=True)
 class Settings(CommonSettings):
-    event_loop: str = "uvloop"  # downloads move bytes on the loop: its C transports cut CPU per byte by ~20 %
     s3_endpoint: str = ""  # host:port; empty = the local stack's SeaweedFS from the port plan
     s3_access_key: Secret = field(default_factory=lambda: Secret(""))
     s3_secret_key: Secret = field(default_factory=lambda: Secret(""))
@@ -23,6 +22,9 @@ class Settings(CommonSettings):
     master_key: Secret = field(default_factory=lambda: Secret(""))  # base64 32 bytes; else the key file
     master_key_file: str = ""  # default $PAYMESH_HOME/ufs/master.key (created with mode 600)
     part_size_mb: int = 8  # S3 multipart part size: bounds memory per upload
+    # Parts in flight to S3 while the next one is read from the caller: 2 overlaps receiving with
+    # sending (1 alternates them); memory per upload ≈ (parts + 1) × part size.
+    parallel_parts: int = 2
     chunk_bytes: int = 1024 * 1024  # download message size
     http_port: int = -1  # plain HTTP downloads (servicer_http); -1 = gRPC port + HTTP_PORT_SHIFT, 0 = any free port
     gc_grace_seconds: int = 900  # replaced objects stay this long for downloads in flight
