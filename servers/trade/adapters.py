@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from types import SimpleNamespace
 from typing import Any, Awaitable, Callable, TypeVar
 
 import grpc
@@ -29,6 +31,23 @@ def _order(row) -> Order:
                  Money(row.currency_code, row.amount_minor), row.payer_member_id, row.notify_url, OrderState(row.state),
                  row.expire_time, row.payment_id, row.pay_request_id, row.context_id, row.version, row.create_time,
                  row.update_time, row.refunded_minor)
+
+
+# An order and (when $2) its payment attempts in ONE statement — one snapshot, one round trip — for the read
+# path on the bare pool (SqlUnitOfWork.read_order): GetOrder is what merchants poll.
+_ORDER_READ = (
+    f"SELECT {_COLS}, CASE WHEN $2 THEN (SELECT coalesce(json_agg(json_build_object('r', p.request_id, 'm', p.method,"
+    " 'p', p.payment_id, 's', p.state, 'f', p.failure_reason, 't', p.create_time) ORDER BY p.create_time, p.request_id), '[]')"
+    " FROM order_payments p WHERE p.order_id = orders.order_id) END AS attempts FROM orders WHERE order_id = $1")
+
+
+def _read_order(record) -> tuple[Order | None, list[OrderPayment]]:
+    if record is None:
+        return None, []
+    order = _order(SimpleNamespace(**record))
+    listed = json.loads(record["attempts"]) if record["attempts"] else []
+    return order, [OrderPayment(order.order_id, a["r"], a["m"], a["p"], a["s"], a["f"], dt.datetime.fromisoformat(a["t"]))
+                   for a in listed]
 
 
 class SqlOrderRepository:
@@ -115,8 +134,18 @@ class SqlOrderRepository:
 
 
 class SqlUnitOfWork:
-    def __init__(self, db: Database, webhook_max_attempts: int = 0):
+    def __init__(self, db: Database, webhook_max_attempts: int = 0, raw=None):
         self.db, self.webhook_max_attempts = db, webhook_max_attempts
+        self.raw = raw  # the kernel's raw_pool for reads of one statement (None: through the engine)
+
+    async def read_order(self, order_id: str, attempts: bool = False) -> tuple[Order | None, list[OrderPayment]]:
+        if self.raw is None:
+            async def work(repo: SqlOrderRepository) -> tuple[Order | None, list[OrderPayment]]:
+                order = await repo.get(order_id)
+                return order, (await repo.attempts(order_id) if order is not None and attempts else [])
+            return await self(work)
+        async with self.raw.acquire() as conn:
+            return _read_order(await conn.fetchrow(_ORDER_READ, order_id, attempts))
 
     async def __call__(self, work: Callable[[SqlOrderRepository], Awaitable[T]]) -> T:
         return await self.db.run_in_transaction(lambda conn: work(SqlOrderRepository(conn, self.webhook_max_attempts)))

@@ -30,7 +30,8 @@ async def build(settings: Settings) -> ServiceApp:
     redis = cache.connect(settings.redis_url.reveal(), "trade")
     mesh = Mesh({"payment": settings.payment_addr, "risk": settings.risk_addr, "ues": settings.ues_addr}, settings.deadline_ms)
     hook_attempts = settings.webhook_max_attempts if settings.webhooks_enabled else 0
-    uow, member_uow = SqlUnitOfWork(database, hook_attempts), SqlMemberUnitOfWork(database)
+    raw = await kdb.raw_pool(settings.database_url.reveal(), "trade", min(4, settings.db_pool_size))  # GetOrder & co: one statement each
+    uow, member_uow = SqlUnitOfWork(database, hook_attempts, raw), SqlMemberUnitOfWork(database)
     tokens, risk = RedisTokenStore(redis), GrpcRisk(mesh)
     keys = Path(settings.home) / "keys"
     vault: CardVault
@@ -86,5 +87,5 @@ async def build(settings: Settings) -> ServiceApp:
                          SERVICES["WebhookService"].full_name),
         ],
         workers=[relay.run, consumer.run, close_expired_orders] + ([send_webhooks] if settings.webhooks_enabled else []),
-        closers=[sender.close, mesh.close, redis.close, database.close],
+        closers=[sender.close, mesh.close, redis.close, raw.close, database.close],
     )

@@ -68,21 +68,14 @@ async def create_order(uow: UnitOfWork, cmd: CreateOrder) -> Order:
 
 
 async def get_order(uow: UnitOfWork, order_id: str) -> Order:
-    async def work(repo: OrderRepository) -> Order:
-        order = await repo.get(order_id)
-        if order is None:
-            raise errors.order_not_found(order_id)
-        return order
-    return await uow(work)
+    return (await get_order_with_payments(uow, order_id, attempts=False))[0]
 
 
-async def get_order_with_payments(uow: UnitOfWork, order_id: str) -> tuple[Order, list[OrderPayment]]:
-    async def work(repo: OrderRepository) -> tuple[Order, list[OrderPayment]]:
-        order = await repo.get(order_id)
-        if order is None:
-            raise errors.order_not_found(order_id)
-        return order, await repo.attempts(order_id)
-    return await uow(work)
+async def get_order_with_payments(uow: UnitOfWork, order_id: str, attempts: bool = True) -> tuple[Order, list[OrderPayment]]:
+    order, listed = await uow.read_order(order_id, attempts)
+    if order is None:
+        raise errors.order_not_found(order_id)
+    return order, listed
 
 
 def _filter_key(merchant_id: str, state: int, start: dt.datetime | None, end: dt.datetime | None) -> str:

@@ -42,6 +42,8 @@ class OrderRepository(Protocol):
 
 class UnitOfWork(Protocol):
     async def __call__(self, work: Callable[[OrderRepository], Awaitable[T]]) -> T: ...
+    async def read_order(self, order_id: str, attempts: bool = False) -> tuple[Order | None, list[OrderPayment]]:
+        """The order (None if unknown) and, when asked, its payment attempts: one consistent read, outside any transaction."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,10 @@ class FakeOrders:
             self.orders, self.events = snapshot
             raise
 
+    async def read_order(self, order_id: str, attempts: bool = False):
+        order = self.orders.get(order_id)
+        return order, (await self.attempts(order_id) if order is not None and attempts else [])
+
     async def insert(self, order: Order) -> bool:
         if any((o.merchant_id, o.out_trade_no) == (order.merchant_id, order.out_trade_no) for o in self.orders.values()):
             return False
