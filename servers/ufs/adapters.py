@@ -249,6 +249,13 @@ class SqlUnitOfWork:
     def __init__(self, db: Database, raw=None):
         self.db, self.raw = db, raw  # raw: kernel raw_pool for the download path's one query (None: through the engine)
 
+    async def client(self, client_id: str) -> Client | None:
+        if self.raw is None:
+            return await self.read(lambda repo: repo.get_client(client_id))
+        async with self.raw.acquire() as conn:
+            row = await conn.fetchrow(f"{_CLIENT} WHERE c.client_id = $1", client_id)
+        return _client(SimpleNamespace(**row)) if row else None
+
     async def client_and_file(self, client_id: str, alias: str, oss_path: str) -> tuple[Client | None, tuple[str, StoredFile | None] | None]:
         if self.raw is None:
             return await self.read(lambda repo: repo.get_client_and_file(client_id, alias, oss_path))

@@ -81,7 +81,7 @@ class Authenticator:
         if fetch is not None:
             client, extra = await fetch(client_id)
         else:
-            client, extra = await self.uow.read(lambda repo: repo.get_client(client_id)), None
+            client, extra = await self.uow.client(client_id), None
         if client is None or client.state != ClientState.ACTIVE:
             raise errors.unauthorized("unknown or disabled client")
         return client, extra

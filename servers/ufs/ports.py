@@ -66,6 +66,9 @@ class UnitOfWork(Protocol):
         """Runs read-only `work` outside a transaction: each query sees the latest committed
         state on its own (cheaper: no BEGIN/COMMIT round trips). Never for writes."""
 
+    async def client(self, client_id: str) -> Client | None:
+        """Repository.get_client (no lock) on the cheapest read path: every authenticated call."""
+
     async def client_and_file(self, client_id: str, alias: str, oss_path: str) -> tuple[Client | None, tuple[str, StoredFile | None] | None]:
         """Repository.get_client_and_file on the cheapest read path (the download's one query)."""
 
