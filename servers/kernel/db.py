@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import logging
 from pathlib import Path
-from typing import AsyncIterator, Awaitable, Callable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -76,6 +76,22 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+async def cas_update(conn: AsyncConnection, table: str, where: dict[str, Any], target: Any, changes: dict[str, Any],
+                     returning: str, versioned: bool = False):
+    """Compare-and-set transition: UPDATE `table` SET state = target (and version + 1 when `versioned`),
+    update_time = now() and `changes`, WHERE every `where` column still has its value. Returns the
+    RETURNING row, or None when the row has moved on (someone else won). Tuples are stored as arrays."""
+    sets = ["state = :target", *(["version = version + 1"] if versioned else []), "update_time = now()"]
+    params: dict[str, Any] = {"target": target}
+    for column, value in changes.items():
+        sets.append(f"{column} = :c_{column}")
+        params[f"c_{column}"] = list(value) if isinstance(value, tuple) else value
+    for column, value in where.items():
+        params[f"w_{column}"] = value
+    match = " AND ".join(f"{column} = :w_{column}" for column in where)
+    return (await conn.execute(text(f"UPDATE {table} SET {', '.join(sets)} WHERE {match} RETURNING {returning}"), params)).first()
 
 
 def sqlstate(exc: DBAPIError) -> str | None:

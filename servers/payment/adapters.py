@@ -14,7 +14,7 @@ from clients.channel import error_reason
 from clients.services import Mesh
 from paymesh.ledger.v1 import ledger_pb2, ledger_service_pb2 as ledger_api
 from servers.kernel import events
-from servers.kernel.db import Database
+from servers.kernel.db import Database, cas_update
 from servers.kernel.money import Money
 from servers.payment import errors
 from servers.payment.domain import (CardRef, Instruction, InstructionState, LateCapture, Payment, PaymentKind, PaymentMethod,
@@ -100,25 +100,13 @@ class SqlPaymentRepository(SqlRefundStore, SqlRecoveryQueries):
         return True
 
     async def transition(self, p: Payment, target: PaymentState, **changes: Any) -> Payment | None:
-        sets = ["state = :target", "version = version + 1", "update_time = now()"]
-        params: dict[str, Any] = {"p": p.payment_id, "state": int(p.state), "version": p.version, "target": int(target)}
-        for column, value in changes.items():
-            sets.append(f"{column} = :{column}")
-            params[column] = list(value) if isinstance(value, tuple) else value
-        row = (await self.conn.execute(text(
-            f"UPDATE payments SET {', '.join(sets)} WHERE payment_id = :p AND state = :state AND version = :version RETURNING {_COLS}"),
-            params)).first()
+        row = await cas_update(self.conn, "payments", {"payment_id": p.payment_id, "state": int(p.state), "version": p.version},
+                               int(target), changes, _COLS, versioned=True)
         return _payment(row, p.instructions) if row else None
 
     async def set_instruction(self, i: Instruction, expected: InstructionState, target: InstructionState, **changes: Any) -> bool:
-        sets = ["state = :target", "update_time = now()"]
-        params: dict[str, Any] = {"i": i.instruction_id, "expected": int(expected), "target": int(target)}
-        for column, value in changes.items():
-            sets.append(f"{column} = :{column}")
-            params[column] = list(value) if isinstance(value, tuple) else value
-        done = await self.conn.execute(text(
-            f"UPDATE instructions SET {', '.join(sets)} WHERE instruction_id = :i AND state = :expected RETURNING instruction_id"), params)
-        return done.first() is not None
+        return await cas_update(self.conn, "instructions", {"instruction_id": i.instruction_id, "state": int(expected)}, int(target),
+                                changes, "instruction_id") is not None
 
     async def find_instruction(self, instruction_id: str):
         row = (await self.conn.execute(text("SELECT payment_id FROM instructions WHERE instruction_id = :i"), {"i": instruction_id})).first()

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from servers.kernel.db import cas_update
 from servers.payment.domain import ChannelRefund
 
 _COLS = ("refund_key, payment_id, source, instruction_id, original_inst_order_id, channel_id, currency_code, merchant_minor,"
@@ -41,13 +42,8 @@ class SqlRefundStore:
         return [_row(r) for r in rows]
 
     async def set_refund(self, refund_key: str, expected: str, target: str, **changes: Any) -> bool:
-        sets, params = ["state = :target", "update_time = now()"], {"k": refund_key, "expected": expected, "target": target}
-        for column, value in changes.items():
-            sets.append(f"{column} = :{column}")
-            params[column] = list(value) if isinstance(value, tuple) else value
-        done = await self.conn.execute(text(
-            f"UPDATE channel_refunds SET {', '.join(sets)} WHERE refund_key = :k AND state = :expected RETURNING refund_key"), params)
-        return done.first() is not None
+        return await cas_update(self.conn, "channel_refunds", {"refund_key": refund_key, "state": expected}, target, changes,
+                                "refund_key") is not None
 
     async def record_refund_result(self, instruction_id: str, verdict: str, inst_order_id: str, reason: str) -> str | None:
         row = (await self.conn.execute(text(

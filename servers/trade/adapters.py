@@ -15,7 +15,7 @@ from clients.services import Mesh
 from paymesh.payment.v1 import payment_pb2, payment_service_pb2 as payment_api
 from paymesh.risk.v1 import risk_pb2, risk_service_pb2 as risk_api
 from servers.kernel import errors as kerrors, events
-from servers.kernel.db import Database
+from servers.kernel.db import Database, cas_update
 from servers.kernel.money import Money
 from servers.trade import adapters_webhooks, webhooks
 from servers.trade.domain import Order, OrderPayment, OrderState, SavedCard
@@ -77,14 +77,8 @@ class SqlOrderRepository:
         return _order(row) if row else None
 
     async def transition(self, o: Order, target: OrderState, **changes: Any) -> Order | None:
-        sets = ["state = :target", "version = version + 1", "update_time = now()"]
-        params: dict[str, Any] = {"o": o.order_id, "state": int(o.state), "version": o.version, "target": int(target)}
-        for column, value in changes.items():
-            sets.append(f"{column} = :{column}")
-            params[column] = value
-        row = (await self.conn.execute(text(
-            f"UPDATE orders SET {', '.join(sets)} WHERE order_id = :o AND state = :state AND version = :version RETURNING {_COLS}"),
-            params)).first()
+        row = await cas_update(self.conn, "orders", {"order_id": o.order_id, "state": int(o.state), "version": o.version},
+                               int(target), changes, _COLS, versioned=True)
         return _order(row) if row else None
 
     async def add_event(self, event_type: str, payload: dict[str, Any]) -> None:
