@@ -21,15 +21,11 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "generated")]
+sys.path[:0] = [str(ROOT), str(ROOT / "generated"), str(ROOT / "bench")]
+from mesh import percentile, process_cpu_seconds  # noqa: E402  (bench/mesh.py helpers)
 
 PARTS = {"postgres", "redis", "otlp", "trade", "risk", "payment", "ledger", "ues", "gateway", "envoy"}
 CPU_PARTS = ("envoy", "gateway", "trade", "redis")
-
-
-def pct(values: list[float], p: int) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p / 100))] if values else 0.0
 
 
 async def latencies(clients: dict, calls: dict, n: int) -> dict[str, list[float]]:
@@ -46,9 +42,7 @@ async def latencies(clients: dict, calls: dict, n: int) -> dict[str, list[float]
 
 def cpu_ms(home: Path, part: str) -> float:
     """CPU time (user + system, all threads) a stack part has used so far, in ms."""
-    pid = int((home / "run" / f"{part}.pid").read_text())
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    return process_cpu_seconds(int((home / "run" / f"{part}.pid").read_text())) * 1000
 
 
 async def cpu_per_call(home: Path, clients: dict, calls: dict, n: int, rounds: int = 4) -> dict[str, dict[str, float]]:
@@ -122,7 +116,7 @@ async def main_async(args, env, home: Path) -> dict:
             httpx.AsyncClient(base_url=public, timeout=10, limits=limits) as b:
         clients = {"internal_unsigned": a, "public_signed": b, "gateway_check_direct": None}
         lat = await latencies(clients, calls, args.requests)
-        results = {name: {"p50_ms": round(pct(lat[name], 50), 3), "p99_ms": round(pct(lat[name], 99), 3)} for name in calls}
+        results = {name: {"p50_ms": round(percentile(lat[name], 0.50), 3), "p99_ms": round(percentile(lat[name], 0.99), 3)} for name in calls}
         for name, parts in (await cpu_per_call(home, clients, calls, args.requests)).items():
             results[name]["cpu_ms"] = parts
         for name in calls:

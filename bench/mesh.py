@@ -32,6 +32,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "generated")]
 
 
+def process_cpu_seconds(pid: int | None) -> float:
+    """User + system CPU a process has used so far (Linux /proc), 0 when unknown or gone. Server CPU
+    per call is what the benches compare: robust where wall times are not (a shared 2-core box)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, TypeError):
+        return 0.0
+
+
 @contextlib.contextmanager
 def fresh_stack(home: Path, port_base: int, parts: set[str] | None = None, env_extra: dict[str, str] | None = None,
                 timeout_s: float = 180) -> Iterator:
@@ -70,6 +80,12 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def latency_summary(latencies: list[float], failures: int, elapsed: float) -> dict:
+    """The row every closed or open loop reports: calls/s, p50/p99 (ms), ok and failed."""
+    return {"rps": len(latencies) / elapsed, "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99),
+            "ok": len(latencies) - failures, "failed": failures}
 
 
 def h2load(url: str, frame: bytes, duration_s: int, clients: int, streams: int, headers: dict[str, str] | None = None) -> dict:
@@ -132,8 +148,7 @@ async def payment_flows(edge: str, duration_s: int, concurrency: int) -> dict:
     await asyncio.gather(*[worker(m) for m in members])
     elapsed = time.perf_counter() - started
     await mesh.close()
-    return {"rps": len(latencies) / elapsed, "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99),
-            "ok": len(latencies) - failures, "failed": failures}
+    return latency_summary(latencies, failures, elapsed)
 
 
 def main() -> int:

@@ -29,20 +29,10 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "generated")]
+sys.path[:0] = [str(ROOT), str(ROOT / "generated"), str(ROOT / "bench")]
+from mesh import latency_summary, process_cpu_seconds  # noqa: E402  (bench/mesh.py helpers)
+
 TARGET = {"rate": 500, "p99_ms": 5.0}
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
-def summary(latencies: list[float], failures: int, elapsed: float) -> dict:
-    return {"rps": len(latencies) / elapsed, "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99),
-            "ok": len(latencies) - failures, "failed": failures}
 
 
 async def closed_loop(call, duration_s: float, concurrency: int) -> dict:
@@ -62,7 +52,7 @@ async def closed_loop(call, duration_s: float, concurrency: int) -> dict:
 
     started = time.perf_counter()
     await asyncio.gather(*[worker() for _ in range(concurrency)])
-    return summary(latencies, failures, time.perf_counter() - started)
+    return latency_summary(latencies, failures, time.perf_counter() - started)
 
 
 async def open_loop(call, duration_s: float, rate: float) -> dict:
@@ -86,7 +76,7 @@ async def open_loop(call, duration_s: float, rate: float) -> dict:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(scheduled)))
     await asyncio.gather(*tasks)
-    return summary(latencies, failures, time.perf_counter() - started)
+    return latency_summary(latencies, failures, time.perf_counter() - started)
 
 
 def client_rpc(address: str, method: str, deadline_s: float):
@@ -99,15 +89,6 @@ def client_rpc(address: str, method: str, deadline_s: float):
     async def rpc(request: bytes) -> bytes:
         return await call(request, timeout=deadline_s)
     return channel, rpc
-
-
-def cpu_seconds(pid: int | None) -> float:
-    """User + system CPU of a process so far (Linux /proc), 0 when unknown."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, TypeError):
-        return 0.0
 
 
 async def measure(edge: str, risk_addr: str, args, pids: dict[str, int | None]) -> list[tuple[str, dict]]:
@@ -173,12 +154,12 @@ async def measure(edge: str, risk_addr: str, args, pids: dict[str, int | None]) 
             await closed_loop(assess_on(rpc), 1, c)
         for name, step in steps:
             print(f"  measuring {name} ...", flush=True)
-            before = {svc: cpu_seconds(pid) for svc, pid in pids.items()}
+            before = {svc: process_cpu_seconds(pid) for svc, pid in pids.items()}
             client_before = time.process_time()
             row = await step()
             calls = max(row["ok"] + row["failed"], 1)
             for svc, pid in pids.items():  # server CPU per call: robust to the machine's other load
-                row[f"{svc}_cpu_ms"] = (cpu_seconds(pid) - before[svc]) * 1000 / calls
+                row[f"{svc}_cpu_ms"] = (process_cpu_seconds(pid) - before[svc]) * 1000 / calls
             row["client_cpu_ms"] = (time.process_time() - client_before) * 1000 / calls
             rows.append((name, row))
     finally:

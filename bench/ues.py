@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import shutil
@@ -28,9 +29,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "generated")]
+sys.path[:0] = [str(ROOT), str(ROOT / "generated"), str(ROOT / "bench")]
+from mesh import process_cpu_seconds  # noqa: E402  (bench/mesh.py helpers)
 
 PORT_BASE = 36700
 
@@ -55,19 +58,6 @@ def raw_loop(seconds: float) -> tuple[float, float]:
         key = kek.unwrap(wrapped, crypto.wrap_aad(ticket, "card_no", rk, "kek-v1"))
         crypto.open_sealed(key, ct, crypto.record_aad(ticket, "card_no", rk, False))
     return enc, len(sealed) / (time.perf_counter() - started)
-
-
-class ServerCpu:
-    """CPU seconds (user + system) the UES server process used, from /proc/<pid>/stat."""
-
-    def __init__(self, pid: int | None):
-        self.pid, self.tick = pid, os.sysconf("SC_CLK_TCK")
-
-    def __call__(self) -> float:
-        if self.pid is None:
-            return 0.0
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / self.tick
 
 
 async def throughput(seconds: float, concurrency: int, op) -> float:
@@ -109,7 +99,7 @@ async def commit_latency(calls: int, dsn: str) -> tuple[float, float]:
         await conn.close()
 
 
-async def bench(args, address: str, cpu: ServerCpu, dsn: str) -> dict:
+async def bench(args, address: str, cpu: Callable[[], float], dsn: str) -> dict:
     from grpc_health.v1 import health_pb2, health_pb2_grpc
 
     from clients.channel import open_channel
@@ -207,7 +197,7 @@ def main() -> None:
     runner.up(plan, say=lambda _: None, timeout_s=180)
     try:
         dsn = f"postgresql://paymesh@127.0.0.1:{port('postgres', env)}/paymesh"
-        figures = asyncio.run(bench(args, f"127.0.0.1:{port('ues', env)}", ServerCpu(runner.running_pid(plan.home, "ues")), dsn))
+        figures = asyncio.run(bench(args, f"127.0.0.1:{port('ues', env)}", functools.partial(process_cpu_seconds, runner.running_pid(plan.home, "ues")), dsn))
     finally:
         runner.down(plan, say=lambda _: None)
     print(json.dumps({"bench": "ues", **figures}))
